@@ -1,0 +1,1 @@
+//! supervisor-io: being written (see issue "The daemon").
