@@ -105,7 +105,11 @@ impl Error {
         use io::ErrorKind as K;
         match source.kind() {
             K::NotFound => match missing_directory(action.path()) {
-                Some(dir) => Error::MissingDirectory { action, dir, source },
+                Some(dir) => Error::MissingDirectory {
+                    action,
+                    dir,
+                    source,
+                },
                 None => Error::Other { action, source },
             },
             K::PermissionDenied => Error::PermissionDenied { action, source },
@@ -144,4 +148,57 @@ fn missing_directory(path: &Path) -> Option<PathBuf> {
         return None;
     }
     Some(parent.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open_action(path: &str) -> Action {
+        Action::Open(PathBuf::from(path))
+    }
+
+    #[test]
+    fn permission_is_the_admins_fault() {
+        let err = Error::classify(
+            open_action("/x/a.log"),
+            io::ErrorKind::PermissionDenied.into(),
+        );
+        assert!(matches!(err, Error::PermissionDenied { .. }));
+        assert_eq!(err.to_string(), "cannot open /x/a.log: permission denied");
+    }
+
+    #[test]
+    fn full_disk_is_the_storage_fault() {
+        for kind in [
+            io::ErrorKind::StorageFull,
+            io::ErrorKind::QuotaExceeded,
+            io::ErrorKind::ReadOnlyFilesystem,
+        ] {
+            let action = Action::Write(PathBuf::from("/x/a.log"));
+            assert!(
+                matches!(Error::classify(action, kind.into()), Error::Disk { .. }),
+                "{kind:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn rename_names_both_paths() {
+        let action = Action::Rename {
+            from: "/x/a.log".into(),
+            to: "/x/a.log.1".into(),
+        };
+        let err = Error::classify(action, io::Error::other("boom"));
+        assert_eq!(
+            err.to_string(),
+            "cannot rename /x/a.log to /x/a.log.1: boom"
+        );
+    }
+
+    #[test]
+    fn not_found_in_an_existing_directory_is_not_a_missing_directory() {
+        let err = Error::classify(open_action("/a.log"), io::ErrorKind::NotFound.into());
+        assert!(matches!(err, Error::Other { .. }));
+    }
 }

@@ -61,7 +61,13 @@ impl RotatingFile {
         let path = path.into();
         let opened = open_target(&path, mode, false)?;
         let planner = Planner::new(policy, opened.seekable, opened.size);
-        Ok(RotatingFile { path, mode, file: opened.file, seekable: opened.seekable, planner })
+        Ok(RotatingFile {
+            path,
+            mode,
+            file: opened.file,
+            seekable: opened.seekable,
+            planner,
+        })
     }
 
     /// Append `bytes` (one whole chunk), then rotate if the file reached `max_bytes`.
@@ -187,18 +193,33 @@ fn open_target(path: &Path, mode: CreateMode, truncate: bool) -> Result<Opened, 
         .mode(mode.0)
         .open(path)
         .map_err(|e| Error::classify(Action::Open(path.to_path_buf()), e))?;
-    let meta = file.metadata().map_err(|e| Error::classify(Action::Stat(path.to_path_buf()), e))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| Error::classify(Action::Stat(path.to_path_buf()), e))?;
     let seekable = is_rotatable(path, &meta);
     if !seekable {
         // Never look at the length of a pipe, tty or device: it means nothing.
-        return Ok(Opened { file, seekable, size: 0 });
+        return Ok(Opened {
+            file,
+            seekable,
+            size: 0,
+        });
     }
     if truncate {
         // std refuses O_APPEND together with O_TRUNC, so truncate the new handle.
-        file.set_len(0).map_err(|e| Error::classify(Action::Open(path.to_path_buf()), e))?;
-        return Ok(Opened { file, seekable, size: 0 });
+        file.set_len(0)
+            .map_err(|e| Error::classify(Action::Open(path.to_path_buf()), e))?;
+        return Ok(Opened {
+            file,
+            seekable,
+            size: 0,
+        });
     }
-    Ok(Opened { file, seekable, size: meta.len() })
+    Ok(Opened {
+        file,
+        seekable,
+        size: meta.len(),
+    })
 }
 
 /// A regular file reached by a name we may rename and delete.
@@ -211,7 +232,9 @@ fn is_rotatable(path: &Path, meta: &Metadata) -> bool {
 }
 
 fn is_descriptor_alias(path: &Path) -> bool {
-    ["/dev/stdout", "/dev/stderr", "/dev/stdin"].iter().any(|alias| path == Path::new(alias))
+    ["/dev/stdout", "/dev/stderr", "/dev/stdin"]
+        .iter()
+        .any(|alias| path == Path::new(alias))
         || path.starts_with("/dev/fd")
         || path.starts_with("/proc")
 }

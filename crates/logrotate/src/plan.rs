@@ -72,11 +72,17 @@ impl RotationPlan {
         // supervisord: `for i in range(backupCount - 1, 0, -1)`, then base -> .1.
         for i in (1..backups).rev() {
             if let (Some(from), Some(to)) = (NonZeroU32::new(i), NonZeroU32::new(i + 1)) {
-                renames.push(Rename { from: Slot::Backup(from), to: Slot::Backup(to) });
+                renames.push(Rename {
+                    from: Slot::Backup(from),
+                    to: Slot::Backup(to),
+                });
             }
         }
         if backups > 0 {
-            renames.push(Rename { from: Slot::Current, to: Slot::Backup(NonZeroU32::MIN) });
+            renames.push(Rename {
+                from: Slot::Current,
+                to: Slot::Backup(NonZeroU32::MIN),
+            });
         }
         RotationPlan { renames }
     }
@@ -107,7 +113,12 @@ impl Planner {
     /// `rotatable` is false for targets that are not regular files (pipes, ttys,
     /// `/dev/null`): those never rotate, whatever the policy says.
     pub fn new(policy: Policy, rotatable: bool, initial_size: u64) -> Self {
-        Planner { policy, rotatable, size: initial_size, threshold: policy.max_bytes }
+        Planner {
+            policy,
+            rotatable,
+            size: initial_size,
+            threshold: policy.max_bytes,
+        }
     }
 
     /// The policy this planner applies.
@@ -219,7 +230,14 @@ mod tests {
 
     #[test]
     fn unrotatable_target_never_rotates() {
-        let mut p = Planner::new(Policy { max_bytes: 1, backups: 3 }, false, 0);
+        let mut p = Planner::new(
+            Policy {
+                max_bytes: 1,
+                backups: 3,
+            },
+            false,
+            0,
+        );
         assert_eq!(p.after_write(100), None);
     }
 
@@ -233,9 +251,18 @@ mod tests {
     fn backups_shift_oldest_first() {
         let plan = RotationPlan::for_backups(3);
         let expected = vec![
-            Rename { from: backup(2), to: backup(3) },
-            Rename { from: backup(1), to: backup(2) },
-            Rename { from: Slot::Current, to: backup(1) },
+            Rename {
+                from: backup(2),
+                to: backup(3),
+            },
+            Rename {
+                from: backup(1),
+                to: backup(2),
+            },
+            Rename {
+                from: Slot::Current,
+                to: backup(1),
+            },
         ];
         assert_eq!(plan.renames, expected);
     }
@@ -243,7 +270,13 @@ mod tests {
     #[test]
     fn one_backup_is_a_single_rename() {
         let plan = RotationPlan::for_backups(1);
-        assert_eq!(plan.renames, vec![Rename { from: Slot::Current, to: backup(1) }]);
+        assert_eq!(
+            plan.renames,
+            vec![Rename {
+                from: Slot::Current,
+                to: backup(1)
+            }]
+        );
     }
 
     #[test]
