@@ -38,6 +38,9 @@ How the original is driven (in-process, one fresh options object per case):
   (ServerOptions.make_logger), so that is the order emitted here: CRIT, WARN,
   INFO, each in its own list's order.  Parsing itself never queues a
   critical in 4.3.0 (the "running as root" CRIT is added later at startup).
+* "rpcinterfaces" (schema extension, see corpus/SCHEMA.md): one entry per
+  [rpcinterface:x] section in options.rpcinterface_factories order, with the
+  factory spec string exactly as written and the extra keys as strings.
 * Every string has the absolute case directory replaced by "<HERE>".
 """
 import configparser
@@ -201,6 +204,13 @@ def record_case(case_dir):
     try:
         o = sopts.ServerOptions()
         o.usage = _raise_usage
+        specs = {}
+
+        def import_spec(spec, _orig=o.import_spec):
+            obj = _orig(spec)
+            specs[id(obj)] = spec
+            return obj
+        o.import_spec = import_spec
         try:
             o.realize(args=['-c', path], doc='', progname='supervisord')
         except (UsageError, ValueError, configparser.Error) as e:
@@ -236,6 +246,9 @@ def record_case(case_dir):
                 'groups': [_group(g) for g in o.process_group_configs],
                 'messages': messages,
                 'ctl': _ctl(path),
+                'rpcinterfaces': [
+                    {'name': name, 'factory': specs[id(factory)], 'extras': extras}
+                    for (name, factory, extras) in o.rpcinterface_factories],
             }
     finally:
         os.chdir(old_cwd)
