@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Record expected.json for every config corpus case from Python supervisor 4.3.0.
 
-Usage (run with the venv from .ci/pyenv.sh):
+Usage (needs the venv from .ci/pyenv.sh; when started with another python
+this script re-executes itself under target/py/bin/python):
 
     target/py/bin/python crates/config/tests/record.py            # regenerate all cases
     target/py/bin/python crates/config/tests/record.py 012-foo    # only these cases
@@ -54,6 +55,27 @@ import tempfile
 HERE_DIR = os.path.dirname(os.path.abspath(__file__))
 CORPUS = os.path.join(HERE_DIR, 'corpus')
 FIXED_ENV = {"PATH": "/usr/bin:/bin", "HOME": "/root", "CORPUS_VAR": "corpusval"}
+
+
+def _ensure_venv():
+    """Re-exec under target/py/bin/python when supervisor is not importable."""
+    try:
+        import supervisor  # noqa: F401
+        return
+    except ImportError:
+        pass
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(HERE_DIR)))
+    venv_py = os.path.join(repo, 'target', 'py', 'bin', 'python')
+    venv_dir = os.path.dirname(os.path.dirname(venv_py))
+    if os.path.exists(venv_py) and os.path.realpath(sys.prefix) != os.path.realpath(venv_dir):
+        os.execv(venv_py, [venv_py, os.path.abspath(__file__)] + sys.argv[1:])
+    sys.exit('supervisor 4.3.0 not importable; run: bash .ci/pyenv.sh')
+
+
+_ensure_venv()
+
+from importlib.metadata import version as _dist_version  # noqa: E402
+assert _dist_version('supervisor') == '4.3.0', _dist_version('supervisor')
 
 
 class UsageError(Exception):
@@ -279,6 +301,8 @@ def main(argv):
     for name in names:
         name = os.path.basename(os.path.normpath(name))
         case_dir = os.path.join(CORPUS, name)
+        if not os.path.isfile(os.path.join(case_dir, 'supervisord.conf')):
+            sys.exit('no such case: %s' % name)
         out = render(record_case(case_dir))
         exp = os.path.join(case_dir, 'expected.json')
         if check:
