@@ -1,1 +1,58 @@
-//! supervisor-io: being written (see issue "The daemon").
+//! supervisor-io: the operating-system primitives of the supervisor daemon.
+//!
+//! This crate is the daemon's hands. It spawns children, collects their exits, turns
+//! signals into pollable bytes, sends signals and moves bytes through pipes — each
+//! reproducing what supervisord 4.3 does at that step, down to its error texts. It
+//! makes **no decisions**: whether to spawn, when to kill, what an exit means, what to
+//! log — all of that belongs to the core's state machine (`supervisor-core`), which
+//! this crate does not depend on. Outcomes come back as plain values (pids, exit
+//! statuses, errno-carrying errors whose `Display` is supervisord's text) for the
+//! driver to feed to the core as inputs.
+//!
+//! ```text
+//!            core Effect                       this crate                  core Input
+//!   Spawn { command, env, .. } ──► command::resolve ─► spawn::spawn ──► Spawned{pid} / SpawnFailed(text)
+//!   Kill { pid, sig, group }   ──► kill::kill ─────────────────────────► () / ignored ESRCH / UNKNOWN
+//!   Write stdin                ──► output::write_some ─────────────────► Written / WouldBlock / Closed
+//!          poll loop readable  ──► output::read_chunk ─────────────────► OutputRead / StreamClosed
+//!          self-pipe readable  ──► signals::SelfPipe::drain ───────────► Signal(n) ...
+//!          every iteration     ──► reap::reap(Reap::Any) ──────────────► Exited{pid, status} ...
+//! ```
+//!
+//! What it never does: decide, sleep, block (every descriptor it hands out is
+//! non-blocking; `reap` uses `WNOHANG`), read a clock, own a poll loop (the driver
+//! owns it, see STYLE.md "The driver"), or block signals (a blocked mask is inherited
+//! by children; only the calling thread is masked for the instant of `fork`).
+//!
+//! All `unsafe` code lives in the private `sys` module; everything a forked child
+//! needs is prepared before `fork`, so the child only makes async-signal-safe calls.
+//!
+//! Modules:
+//! - [`command`]: `command=` → argv (Python `shlex.split`) → executable (PATH search,
+//!   checks), with `get_execv_args`' error texts;
+//! - [`environment`]: the child's environment (daemon < `SUPERVISOR_*` < `environment=`);
+//! - [`spawn`]: pipes, fork, and the child's path to `execve`;
+//! - [`reap`]: drain `waitpid(WNOHANG)` into exit statuses;
+//! - [`signals`]: the self-pipe for TERM, INT, QUIT, HUP, USR2, CHLD;
+//! - [`kill`]: signal a process or its group, ESRCH kept distinct;
+//! - [`output`]: one non-blocking read (≤ 128 KiB) or write on a child pipe;
+//! - [`errno`]: errno names as Python spells them; [`pyrepr`]: Python's `repr` of
+//!   a string, used by the `%r` in spawn errors.
+
+pub mod command;
+pub mod environment;
+pub mod errno;
+pub mod kill;
+pub mod output;
+pub mod pyrepr;
+pub mod reap;
+pub mod signals;
+pub mod spawn;
+mod sys;
+
+pub use command::{CommandError, ResolvedCommand, SplitError, resolve, search_path, split};
+pub use kill::{KillError, KillTarget, kill};
+pub use output::{READ_CHUNK, ReadOutcome, WriteOutcome, read_chunk, write_some};
+pub use reap::{ExitStatus, Reap, ReapError, Reaped, reap};
+pub use signals::SelfPipe;
+pub use spawn::{SpawnError, SpawnRequest, Spawned, Stderr, Stdin, spawn};

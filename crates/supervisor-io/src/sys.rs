@@ -1,0 +1,301 @@
+//! Every `unsafe` block of the crate: `fork` and the child's path to `execve`, the
+//! signal handler of the self-pipe, and a few raw libc calls whose nix wrappers are
+//! either `unsafe` or too narrow (nix's `Signal` cannot name real-time signals, which
+//! `kill` and `waitpid` must still handle).
+//!
+//! Everything the child needs is prepared by safe code before `fork` ([`ChildPlan`]):
+//! between `fork` and `execve` the child only makes async-signal-safe system calls on
+//! memory that already exists — no allocation, no locks, no formatting machinery —
+//! because the daemon may have other threads holding the allocator's lock.
+#![allow(unsafe_code)]
+
+use std::ffi::CStr;
+use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
+use std::sync::atomic::{AtomicI32, Ordering};
+
+use nix::errno::Errno;
+use nix::libc::{self, c_char, c_int};
+use nix::sys::signal::{SigAction, SigHandler, SigSet, SigmaskHow, Signal, pthread_sigmask};
+
+use crate::errno::write_errno;
+
+/// What the child does about `user=`, decided by the parent before `fork`.
+pub(crate) enum Privileges {
+    /// No `user=`, or already that uid: nothing to do.
+    Keep,
+    /// The parent already knows it fails (unknown uid, non-root daemon): the child
+    /// writes `supervisor: couldn't setuid to <uid>: <this>\n` and exits.
+    Refuse(Vec<u8>),
+    /// setgroups, setgid, setuid.
+    Drop {
+        uid: libc::uid_t,
+        gid: libc::gid_t,
+        groups: Vec<libc::gid_t>,
+    },
+}
+
+/// Everything the child touches, fully built before `fork`.
+pub(crate) struct ChildPlan<'a> {
+    /// Child ends, all ≥ 3 so that the `dup2` onto 0/1/2 never clobbers one another
+    /// and always clears close-on-exec.
+    pub stdin: RawFd,
+    pub stdout: RawFd,
+    pub stderr: RawFd,
+    pub privileges: &'a Privileges,
+    /// `supervisor: couldn't setuid to <uid>: ` (message follows).
+    pub setuid_prefix: &'a [u8],
+    pub directory: Option<&'a CStr>,
+    /// `supervisor: couldn't chdir to <dir>: ` (errno name follows).
+    pub chdir_prefix: &'a [u8],
+    pub umask: Option<libc::mode_t>,
+    pub filename: &'a CStr,
+    /// NULL-terminated pointers into `CString`s that outlive the fork.
+    pub argv: &'a [*const c_char],
+    pub envp: &'a [*const c_char],
+    /// `supervisor: couldn't exec <argv0>: ` (errno name follows).
+    pub exec_prefix: &'a [u8],
+    /// Upper bound for the close loop when `close_range` is unavailable.
+    pub fd_limit: c_int,
+}
+
+const NOT_SPAWNED: &[u8] = b"supervisor: child process was not spawned\n";
+
+/// Fork; the child runs `plan` and never returns. Returns the child's pid.
+///
+/// All signals are blocked in the calling thread across `fork` so that the daemon's
+/// handlers never run in the child (they would write into the daemon's self-pipe);
+/// the child resets every disposition to default and then unblocks everything, the
+/// parent restores its previous mask.
+pub(crate) fn fork_exec(plan: &ChildPlan<'_>) -> Result<i32, Errno> {
+    let mut old = SigSet::empty();
+    pthread_sigmask(
+        SigmaskHow::SIG_SETMASK,
+        Some(&SigSet::all()),
+        Some(&mut old),
+    )?;
+    // SAFETY: the child branch only calls `child`, which performs async-signal-safe
+    // system calls on memory prepared before the fork and ends in execve or _exit.
+    let pid = unsafe { libc::fork() };
+    if pid == 0 {
+        child(plan);
+    }
+    let fork_errno = Errno::last();
+    let restored = pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&old), None);
+    if pid < 0 {
+        return Err(fork_errno);
+    }
+    restored?;
+    Ok(pid)
+}
+
+/// The child between `fork` and `execve`, in supervisord's order (`_spawn_as_child`),
+/// preceded by the signal reset that Python leaves out.
+fn child(plan: &ChildPlan<'_>) -> ! {
+    // SAFETY: only raw system calls (sigaction, sigprocmask, setpgid, dup2, close,
+    // setgroups/setgid/setuid, chdir, umask, execve, write, _exit) on pointers into
+    // memory owned by `plan`, which the parent keeps alive; no allocation happens.
+    unsafe {
+        let mut dfl: libc::sigaction = std::mem::zeroed();
+        dfl.sa_sigaction = libc::SIG_DFL;
+        for sig in 1..=64 {
+            // SIGKILL/SIGSTOP and libc-internal signals refuse; nothing to do then.
+            libc::sigaction(sig, &dfl, std::ptr::null_mut());
+        }
+        let mut empty: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut empty);
+        libc::pthread_sigmask(libc::SIG_SETMASK, &empty, std::ptr::null_mut());
+
+        // setpgrp(): own process group, so the daemon's terminal signals miss it and
+        // a group kill reaches its descendants. A failure here (or in dup2) is an
+        // exception in Python, which only writes the final "not spawned" line.
+        if libc::setpgid(0, 0) != 0 {
+            not_spawned();
+        }
+        if libc::dup2(plan.stdin, 0) < 0
+            || libc::dup2(plan.stdout, 1) < 0
+            || libc::dup2(plan.stderr, 2) < 0
+        {
+            not_spawned();
+        }
+        if libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, 0u32) != 0 {
+            for fd in 3..plan.fd_limit {
+                libc::close(fd);
+            }
+        }
+
+        match plan.privileges {
+            Privileges::Keep => {}
+            Privileges::Refuse(msg) => fail(plan.setuid_prefix, msg),
+            Privileges::Drop { uid, gid, groups } => {
+                if libc::setgroups(groups.len(), groups.as_ptr()) != 0 {
+                    fail(
+                        plan.setuid_prefix,
+                        b"Could not set groups of effective user",
+                    );
+                }
+                if libc::setgid(*gid) != 0 {
+                    fail(
+                        plan.setuid_prefix,
+                        b"Could not set group id of effective user",
+                    );
+                }
+                // Python lets os.setuid's OSError escape: only "not spawned" is written.
+                if libc::setuid(*uid) != 0 {
+                    not_spawned();
+                }
+            }
+        }
+
+        if let Some(dir) = plan.directory
+            && libc::chdir(dir.as_ptr()) != 0
+        {
+            fail_errno(plan.chdir_prefix, Errno::last_raw());
+        }
+        if let Some(mask) = plan.umask {
+            libc::umask(mask);
+        }
+        libc::execve(
+            plan.filename.as_ptr(),
+            plan.argv.as_ptr(),
+            plan.envp.as_ptr(),
+        );
+        fail_errno(plan.exec_prefix, Errno::last_raw());
+    }
+}
+
+/// `<prefix><errno name>\n`, then "not spawned", then `_exit(127)`.
+fn fail_errno(prefix: &[u8], code: i32) -> ! {
+    let mut name = [0u8; 16];
+    let n = write_errno(code, &mut name);
+    fail(prefix, &name[..n])
+}
+
+/// `<prefix><msg>\n`, then "not spawned", then `_exit(127)`.
+fn fail(prefix: &[u8], msg: &[u8]) -> ! {
+    write_all_stderr(&[prefix, msg, b"\n"]);
+    not_spawned()
+}
+
+fn not_spawned() -> ! {
+    write_all_stderr(&[NOT_SPAWNED]);
+    // SAFETY: _exit is async-signal-safe and skips atexit handlers and stdio
+    // buffers that belong to the parent.
+    unsafe { libc::_exit(127) }
+}
+
+/// One `writev` per message (atomic on a pipe for short texts), retried on EINTR and
+/// continued after a short write.
+fn write_all_stderr(parts: &[&[u8]]) {
+    let mut iov = [libc::iovec {
+        iov_base: std::ptr::null_mut(),
+        iov_len: 0,
+    }; 3];
+    let n = parts.len().min(iov.len());
+    for (slot, part) in iov.iter_mut().zip(parts) {
+        slot.iov_base = part.as_ptr() as *mut libc::c_void;
+        slot.iov_len = part.len();
+    }
+    let mut first = 0;
+    while first < n {
+        // SAFETY: every iovec points into a live slice of `parts`.
+        let written = unsafe { libc::writev(2, iov[first..n].as_ptr(), (n - first) as c_int) };
+        if written < 0 {
+            if Errno::last() == Errno::EINTR {
+                continue;
+            }
+            return;
+        }
+        let mut left = written as usize;
+        while first < n && left >= iov[first].iov_len {
+            left -= iov[first].iov_len;
+            first += 1;
+        }
+        if first < n && left > 0 {
+            // SAFETY: `left` < iov_len, so the advanced pointer stays inside the slice.
+            iov[first].iov_base = unsafe { (iov[first].iov_base as *mut u8).add(left) }.cast();
+            iov[first].iov_len -= left;
+        }
+    }
+}
+
+/// `fcntl(F_DUPFD_CLOEXEC, min)` as an owned descriptor.
+pub(crate) fn dup_at_least(fd: BorrowedFd<'_>, min: RawFd) -> Result<OwnedFd, Errno> {
+    let raw = nix::fcntl::fcntl(fd, nix::fcntl::FcntlArg::F_DUPFD_CLOEXEC(min))?;
+    // SAFETY: F_DUPFD_CLOEXEC returned a fresh descriptor that nothing else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(raw) })
+}
+
+/// `kill(pid, sig)` for any signal number, real-time ones and 0 included.
+pub(crate) fn kill(pid: i32, sig: i32) -> Result<(), Errno> {
+    // SAFETY: kill takes plain integers and has no memory effects.
+    let rc = unsafe { libc::kill(pid, sig) };
+    Errno::result(rc).map(drop)
+}
+
+/// `waitpid(pid, WNOHANG)`: `Ok(None)` when no child has changed state.
+pub(crate) fn waitpid_nohang(pid: i32) -> Result<Option<(i32, c_int)>, Errno> {
+    let mut status: c_int = 0;
+    // SAFETY: `status` is a valid, writable c_int for the duration of the call.
+    let rc = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
+    match Errno::result(rc)? {
+        0 => Ok(None),
+        reaped => Ok(Some((reaped, status))),
+    }
+}
+
+/// The write end of the self-pipe, read by the signal handler; -1 when none.
+static SELF_PIPE_WRITE: AtomicI32 = AtomicI32::new(-1);
+
+/// Claims the single self-pipe slot for `fd`; false if another self-pipe holds it.
+pub(crate) fn claim_self_pipe(fd: BorrowedFd<'_>) -> bool {
+    SELF_PIPE_WRITE
+        .compare_exchange(-1, fd.as_raw_fd(), Ordering::SeqCst, Ordering::SeqCst)
+        .is_ok()
+}
+
+/// Releases the slot; the handler then writes nowhere.
+pub(crate) fn release_self_pipe() {
+    SELF_PIPE_WRITE.store(-1, Ordering::SeqCst);
+}
+
+extern "C" fn on_signal(sig: c_int) {
+    let fd = SELF_PIPE_WRITE.load(Ordering::SeqCst);
+    if fd < 0 {
+        return;
+    }
+    let saved = Errno::last_raw();
+    let byte = sig as u8;
+    // SAFETY: write(2) is async-signal-safe; `byte` lives for the call. A full pipe
+    // (EAGAIN on the non-blocking end) drops the byte: enough of them are queued.
+    unsafe { libc::write(fd, (&byte as *const u8).cast(), 1) };
+    Errno::set_raw(saved);
+}
+
+/// Routes `sig` to the self-pipe; returns the previous action for [`restore`].
+pub(crate) fn catch(sig: Signal) -> Result<SigAction, Errno> {
+    let action = SigAction::new(
+        SigHandler::Handler(on_signal),
+        nix::sys::signal::SaFlags::SA_RESTART,
+        SigSet::empty(),
+    );
+    // SAFETY: `on_signal` only loads an atomic and calls write(2), both
+    // async-signal-safe, and preserves errno.
+    unsafe { nix::sys::signal::sigaction(sig, &action) }
+}
+
+/// Ignores `sig` (SIGPIPE in the daemon); returns the previous action.
+pub(crate) fn ignore(sig: Signal) -> Result<SigAction, Errno> {
+    let action = SigAction::new(
+        SigHandler::SigIgn,
+        nix::sys::signal::SaFlags::empty(),
+        SigSet::empty(),
+    );
+    // SAFETY: installing SIG_IGN runs no code of ours in signal context.
+    unsafe { nix::sys::signal::sigaction(sig, &action) }
+}
+
+/// Puts back an action returned by [`catch`] or [`ignore`].
+pub(crate) fn restore(sig: Signal, previous: &SigAction) {
+    // SAFETY: `previous` was the process's own action for `sig` before we replaced it.
+    let _ = unsafe { nix::sys::signal::sigaction(sig, previous) };
+}
