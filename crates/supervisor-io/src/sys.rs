@@ -91,15 +91,23 @@ pub(crate) fn fork_exec(plan: &ChildPlan<'_>) -> Result<i32, Errno> {
 /// The child between `fork` and `execve`, in supervisord's order (`_spawn_as_child`),
 /// preceded by the signal reset that Python leaves out.
 fn child(plan: &ChildPlan<'_>) -> ! {
-    // SAFETY: only raw system calls (sigaction, sigprocmask, setpgid, dup2, close,
+    // SAFETY: only raw system calls (rt_sigaction, sigprocmask, setpgid, dup2, close,
     // setgroups/setgid/setuid, chdir, umask, execve, write, _exit) on pointers into
     // memory owned by `plan`, which the parent keeps alive; no allocation happens.
     unsafe {
-        let mut dfl: libc::sigaction = std::mem::zeroed();
-        dfl.sa_sigaction = libc::SIG_DFL;
+        // The raw rt_sigaction, because glibc's sigaction refuses signals 32 and 33
+        // (its own), which a launcher may still have left ignored. An all-zero kernel
+        // `struct sigaction` is SIG_DFL with no flags and an empty mask on every
+        // layout; 64 bytes covers the largest one. SIGKILL/SIGSTOP refuse, harmlessly.
+        let dfl = [0u64; 8];
         for sig in 1..=64 {
-            // SIGKILL/SIGSTOP and libc-internal signals refuse; nothing to do then.
-            libc::sigaction(sig, &dfl, std::ptr::null_mut());
+            libc::syscall(
+                libc::SYS_rt_sigaction,
+                sig,
+                dfl.as_ptr(),
+                std::ptr::null_mut::<u64>(),
+                8usize,
+            );
         }
         let mut empty: libc::sigset_t = std::mem::zeroed();
         libc::sigemptyset(&mut empty);

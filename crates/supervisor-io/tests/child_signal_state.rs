@@ -1,0 +1,38 @@
+//! Children start with an empty signal mask and default dispositions, whatever the
+//! spawning thread had blocked and whatever the daemon ignores (SIGPIPE).
+
+use nix::sys::signal::{SigSet, SigmaskHow, Signal, pthread_sigmask};
+
+use crate::harness::{request, run, status_field};
+
+#[test]
+fn mask_empty_and_nothing_ignored() {
+    let own = std::fs::read_to_string("/proc/self/status").expect("status");
+    let ignored = u64::from_str_radix(status_field(&own, "SigIgn"), 16).expect("hex");
+    assert_ne!(
+        ignored & (1 << (13 - 1)),
+        0,
+        "the Rust runtime ignores SIGPIPE"
+    );
+
+    let mut blocked = SigSet::empty();
+    blocked.add(Signal::SIGTERM);
+    blocked.add(Signal::SIGUSR1);
+    blocked.add(Signal::SIGCHLD);
+    let mut before = SigSet::empty();
+    pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&blocked), Some(&mut before)).expect("block");
+    let done = run(&request("cat", "cat /proc/self/status"));
+    let mut during = SigSet::empty();
+    pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&before), Some(&mut during)).expect("restore");
+
+    assert!(
+        during.contains(Signal::SIGTERM),
+        "spawn restores the caller's mask"
+    );
+    assert!(
+        !during.contains(Signal::SIGHUP),
+        "spawn restores the caller's mask"
+    );
+    assert_eq!(status_field(&done.stdout, "SigBlk"), "0000000000000000");
+    assert_eq!(status_field(&done.stdout, "SigIgn"), "0000000000000000");
+}
