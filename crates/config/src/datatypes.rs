@@ -1,0 +1,300 @@
+//! supervisord 4.3's value parsers (`supervisor/datatypes.py`), each returning the
+//! original's error text on failure (spec §1.4).
+//!
+//! Integers are Python `int`s: kept as `i64`, because 4.3 accepts negative values almost
+//! everywhere (`startsecs=-1`, `-1MB`); values beyond `i64` are refused (Python would take
+//! them) with `int too large: '<v>'`.
+
+use crate::context::LoadContext;
+use crate::paths;
+use crate::pyfmt::repr_str;
+use supervisor_core::{AutoRestart, LogLevel, Signal};
+
+/// Python's `str.isspace` for one character.
+pub(crate) fn is_py_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+/// Python's `str.strip()`.
+pub(crate) fn py_strip(s: &str) -> &str {
+    s.trim_matches(is_py_space)
+}
+
+/// Python's `int(s)` for base 10 or 8 (spaces, sign, `_` between digits; `0o` with base 8).
+fn parse_int_radix(s: &str, radix: u32) -> Result<i64, IntError> {
+    let t = py_strip(s);
+    let (negative, body) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let body = if radix == 8 {
+        body.strip_prefix("0o").or_else(|| body.strip_prefix("0O")).map_or(body, |b| {
+            // `0o_7` is valid in Python: an underscore may follow the prefix
+            b.strip_prefix('_').unwrap_or(b)
+        })
+    } else {
+        body
+    };
+    if body.is_empty() || body.starts_with('_') || body.ends_with('_') || body.contains("__") {
+        return Err(IntError::Invalid);
+    }
+    let mut value: i64 = 0;
+    for c in body.chars() {
+        if c == '_' {
+            continue;
+        }
+        let digit = c.to_digit(radix).ok_or(IntError::Invalid)?;
+        value = value
+            .checked_mul(i64::from(radix))
+            .and_then(|v| v.checked_add(i64::from(digit)))
+            .ok_or(IntError::TooLarge)?;
+    }
+    Ok(if negative { -value } else { value })
+}
+
+enum IntError {
+    Invalid,
+    TooLarge,
+}
+
+/// `integer(v)` / `int(v)`: `invalid literal for int() with base 10: '<v>'`.
+pub fn integer(v: &str) -> Result<i64, String> {
+    parse_int_radix(v, 10).map_err(|e| match e {
+        IntError::Invalid => format!("invalid literal for int() with base 10: {}", repr_str(v)),
+        IntError::TooLarge => format!("int too large: {}", repr_str(v)),
+    })
+}
+
+/// `boolean(v)`: `yes/true/on/1`, `no/false/off/0`, case-insensitive.
+pub fn boolean(v: &str) -> Result<bool, String> {
+    match v.to_lowercase().as_str() {
+        "yes" | "true" | "on" | "1" => Ok(true),
+        "no" | "false" | "off" | "0" => Ok(false),
+        _ => Err(format!("not a valid boolean value: {}", repr_str(v))),
+    }
+}
+
+/// `byte_size(v)`: optional `kb`/`mb`/`gb` suffix (case-insensitive), else plain bytes.
+pub fn byte_size(v: &str) -> Result<i64, String> {
+    let lower = v.to_lowercase();
+    for (suffix, mult) in [("kb", 1i64 << 10), ("mb", 1 << 20), ("gb", 1 << 30)] {
+        if let Some(num) = lower.strip_suffix(suffix) {
+            return integer(num)?.checked_mul(mult).ok_or_else(|| format!("int too large: {}", repr_str(v)));
+        }
+    }
+    integer(&lower)
+}
+
+/// `octal_type(v)`: `int(v, 8)`; `<v> can not be converted to an octal type`.
+pub fn octal(v: &str) -> Result<i64, String> {
+    parse_int_radix(v, 8).map_err(|_| format!("{v} can not be converted to an octal type"))
+}
+
+/// Names `getattr(signal, name)` finds beyond the real signals (all start with `SIG`).
+const EXTRA_SIGNAL_NAMES: &[(&str, i32)] =
+    &[("SIG_DFL", 0), ("SIG_IGN", 1), ("SIG_BLOCK", 0), ("SIG_UNBLOCK", 1), ("SIG_SETMASK", 2)];
+
+/// `signal_number(v)`: a number or a name with or without `SIG`, case-insensitive.
+pub fn signal(v: &str) -> Result<Signal, String> {
+    let num = match integer(v) {
+        Ok(n) => n,
+        Err(_) => {
+            let upper = py_strip(v).to_uppercase();
+            let name = if upper.starts_with("SIG") { upper } else { format!("SIG{upper}") };
+            let found = Signal::from_name(&name).map(|s| s.0).or_else(|| {
+                EXTRA_SIGNAL_NAMES.iter().find(|(n, _)| *n == name).map(|&(_, num)| num)
+            });
+            match found {
+                Some(num) => i64::from(num),
+                None => return Err(format!("value {} is not a valid signal name", repr_str(v))),
+            }
+        }
+    };
+    match i32::try_from(num) {
+        Ok(n) if Signal::is_known_number(n) => Ok(Signal(n)),
+        _ => Err(format!("value {} is not a valid signal number", repr_str(v))),
+    }
+}
+
+/// `list_of_exitcodes(v)`: comma-separated ints in 0..=255; empty gives an empty list.
+pub fn exitcodes(v: &str) -> Result<Vec<u8>, String> {
+    if v.is_empty() {
+        return Ok(Vec::new());
+    }
+    v.split(',')
+        .map(|item| integer(item).ok().and_then(|n| u8::try_from(n).ok()))
+        .collect::<Option<Vec<u8>>>()
+        .ok_or_else(|| format!("not a valid list of exit codes: {}", repr_str(v)))
+}
+
+/// `auto_restart(v)`: truthy → always, falsy → never, `unexpected`.
+pub fn autorestart(v: &str) -> Result<AutoRestart, String> {
+    let lower = v.to_lowercase();
+    match lower.as_str() {
+        "yes" | "true" | "on" | "1" => Ok(AutoRestart::Always),
+        "no" | "false" | "off" | "0" => Ok(AutoRestart::Never),
+        "unexpected" => Ok(AutoRestart::Unexpected),
+        _ => Err(format!("invalid 'autorestart' value {}", repr_str(&lower))),
+    }
+}
+
+/// `logging_level(v)`: `bad logging level name '<v>'`.
+pub fn log_level(v: &str) -> Result<LogLevel, String> {
+    // Python lower-cases but does not strip: `' info'` is refused.
+    if v != v.trim() {
+        return Err(format!("bad logging level name {}", repr_str(v)));
+    }
+    LogLevel::from_name(v).ok_or_else(|| format!("bad logging level name {}", repr_str(v)))
+}
+
+/// `process_or_group_name(v)`: stripped; no space, `:` or `/`.
+pub fn process_or_group_name(v: &str) -> Result<String, String> {
+    let s = py_strip(v);
+    for c in [' ', ':', '/'] {
+        if s.contains(c) {
+            return Err(format!(
+                "Invalid name: {} because of character: {}",
+                repr_str(v),
+                repr_str(&c.to_string())
+            ));
+        }
+    }
+    Ok(s.to_string())
+}
+
+/// `list_of_strings(v)`: split on `,`, items stripped; empty gives an empty list.
+pub fn list_of_strings(v: &str) -> Vec<String> {
+    if v.is_empty() {
+        return Vec::new();
+    }
+    v.split(',').map(|s| py_strip(s).to_string()).collect()
+}
+
+/// `port_number`: an int in 1..=65535 (`0 is below lower bound (1)`).
+fn port_number(v: &str) -> Result<u16, String> {
+    let n = integer(v)?;
+    if n < 1 {
+        return Err(format!("{n} is below lower bound (1)"));
+    }
+    u16::try_from(n).map_err(|_| format!("{n} is above upper bound (65535)"))
+}
+
+/// `inet_address(v)`: `port`, `host:port`, `*:port`, `:port`; split at the last colon.
+/// Returns `(host, port)` with the host lower-cased and `""` meaning all interfaces.
+pub fn inet_address(v: &str) -> Result<(String, u16), String> {
+    let (host, port) = match v.rsplit_once(':') {
+        Some((host, port)) => {
+            if port.is_empty() {
+                return Err("no port number specified in ''".to_string());
+            }
+            (host.to_lowercase(), port_number(port)?)
+        }
+        None => {
+            let port = port_number(v)
+                .map_err(|_| format!("not a valid port number: {} ", repr_str(v)))?;
+            (String::new(), port)
+        }
+    };
+    Ok((if host == "*" { String::new() } else { host }, port))
+}
+
+/// `url(v)` as `urlparse` sees it: a scheme and a netloc or path.
+pub fn url(v: &str) -> Result<String, String> {
+    let bad = || format!("value {} is not a URL", repr_str(v));
+    let colon = v.find(':').ok_or_else(bad)?;
+    let scheme = &v[..colon];
+    let valid_scheme = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    let rest = &v[colon + 1..];
+    let rest = &rest[..rest.find(['?', '#']).unwrap_or(rest.len())];
+    let (netloc, path) = match rest.strip_prefix("//") {
+        Some(after) => after.split_at(after.find('/').unwrap_or(after.len())),
+        None => ("", rest),
+    };
+    if !valid_scheme || (netloc.is_empty() && path.is_empty()) {
+        return Err(bad());
+    }
+    Ok(v.to_string())
+}
+
+/// `name_to_uid(v)`: a user name or a numeric uid that exists.
+pub fn name_to_uid(v: &str, ctx: &LoadContext) -> Result<u32, String> {
+    match integer(v) {
+        Ok(n) => match u32::try_from(n).ok().filter(|&uid| ctx.users.user_by_uid(uid).is_some()) {
+            Some(uid) => Ok(uid),
+            None => Err(format!("Invalid user id {v}")),
+        },
+        Err(_) => ctx.users.user_by_name(v).map(|u| u.uid).ok_or_else(|| format!("Invalid user name {v}")),
+    }
+}
+
+/// `name_to_gid(v)`: a group name or a numeric gid that exists.
+pub fn name_to_gid(v: &str, ctx: &LoadContext) -> Result<u32, String> {
+    match integer(v) {
+        Ok(n) => match u32::try_from(n).ok().filter(|&gid| ctx.users.group_exists(gid)) {
+            Some(gid) => Ok(gid),
+            None => Err(format!("Invalid group id {v}")),
+        },
+        Err(_) => ctx.users.group_by_name(v).ok_or_else(|| format!("Invalid group name {v}")),
+    }
+}
+
+/// `colon_separated_user_group(v)`: `user` → `(uid, -1)`, `user:group` → `(uid, gid)`.
+pub fn user_group(v: &str, ctx: &LoadContext) -> Result<(i64, i64), String> {
+    let bad = |_| format!("Invalid user:group definition {v}");
+    match v.split_once(':') {
+        None => Ok((i64::from(name_to_uid(v, ctx).map_err(bad)?), -1)),
+        Some((user, group)) => Ok((
+            i64::from(name_to_uid(user, ctx).map_err(bad)?),
+            i64::from(name_to_gid(group, ctx).map_err(bad)?),
+        )),
+    }
+}
+
+/// `existing_directory(v)`: `~` expanded; must be a directory.
+pub fn existing_directory(v: &str, ctx: &LoadContext) -> Result<String, String> {
+    let expanded = paths::expanduser(v, ctx);
+    if paths::isdir(&expanded, ctx) {
+        Ok(expanded)
+    } else {
+        Err(format!("{v} is not an existing directory"))
+    }
+}
+
+/// `existing_dirpath(v)`: `~` expanded; its directory part (if any) must exist.
+pub fn existing_dirpath(v: &str, ctx: &LoadContext) -> Result<String, String> {
+    let expanded = paths::expanduser(v, ctx);
+    let dir = paths::dirname(&expanded);
+    if dir.is_empty() || paths::isdir(&dir, ctx) {
+        Ok(expanded)
+    } else {
+        Err(format!("The directory named as part of the path {v} does not exist"))
+    }
+}
+
+/// What `logfile_name` makes of a program's `stdout_logfile`/`stderr_logfile`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogfileName {
+    /// `NONE`/`OFF`.
+    None,
+    /// `AUTO`.
+    Auto,
+    /// `syslog` (deprecated magic name).
+    Syslog,
+    /// A path whose directory exists (`~` expanded).
+    Path(String),
+}
+
+/// `logfile_name(v)`.
+pub fn logfile_name(v: &str, ctx: &LoadContext) -> Result<LogfileName, String> {
+    match v.to_lowercase().as_str() {
+        "none" | "off" => Ok(LogfileName::None),
+        "auto" => Ok(LogfileName::Auto),
+        "syslog" => Ok(LogfileName::Syslog),
+        _ => existing_dirpath(v, ctx).map(LogfileName::Path),
+    }
+}
+
+#[cfg(test)]
+mod tests;

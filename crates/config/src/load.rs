@@ -1,0 +1,241 @@
+//! The entry points: read the main file and its includes, then build the model in the order
+//! of supervisor's `ServerOptions.read_config` + `realize` (so the first error reported is the
+//! original's first error).
+
+use crate::context::LoadContext;
+use crate::ctl::read_ctl;
+use crate::datatypes as dt;
+use crate::error::{ConfigError, Result};
+use crate::getter::Getter;
+use crate::groups::{groups_from_document, spec_is};
+use crate::ini::{decode_utf8, IniDocument};
+use crate::kvpairs::parse_key_value_pairs;
+use crate::model::{Config, Environment, MainLogFile, Message, MessageLevel, RpcInterface, SupervisordOptions};
+use crate::paths;
+use crate::programs::SectionEnv;
+use crate::pyfmt::{expand, PyDict};
+use crate::servers::servers_from_document;
+use std::path::Path;
+
+/// A successful load: the model plus the messages the original queues for its main log
+/// (criticals, then warnings, then infos, as supervisord logs them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loaded {
+    /// The validated configuration.
+    pub config: Config,
+    /// Non-fatal findings, in the order supervisord logs them.
+    pub messages: Vec<Message>,
+}
+
+/// Load the config file at `path` (as given to `-c`; relative paths are taken against the
+/// context's cwd and appear as given in messages).
+pub fn load(path: impl AsRef<Path>, ctx: &LoadContext) -> Result<Loaded> {
+    let configfile = path.as_ref().to_string_lossy().into_owned();
+    if !paths::exists(&configfile, ctx) {
+        return Err(ConfigError::new(format!("could not find config file {configfile}")));
+    }
+    let bytes = std::fs::read(ctx.cwd.join(&configfile))
+        .map_err(|_| ConfigError::new(format!("could not read config file {configfile}")))?;
+    let text = decode_utf8(&bytes).map_err(|m| ConfigError::new(m).at(path.as_ref(), None))?;
+    load_str(&text, &configfile, ctx)
+}
+
+/// Load configuration text as if read from `configfile` (which decides `%(here)s`, the base of
+/// `[include]` patterns, and the file named in messages). Included files are read from disk.
+pub fn load_str(text: &str, configfile: &str, ctx: &LoadContext) -> Result<Loaded> {
+    let here = paths::abspath(&paths::dirname(configfile), ctx);
+    let mut doc = IniDocument::new();
+    doc.read_str(text, configfile)?;
+    let mut environ = PyDict::new();
+    for (k, v) in &ctx.env {
+        environ.set_str(&format!("ENV_{k}"), v);
+    }
+    let mut warnings = Vec::new();
+    let mut infos = Vec::new();
+    let mut expansions = PyDict::new();
+    expansions.set_str("here", &here);
+    expansions.set_str("host_node_name", &ctx.hostname);
+    expansions.update(&environ);
+    if doc.has_section("include") {
+        read_includes(&mut doc, &here, &expansions, ctx, &mut warnings, &mut infos)?;
+    }
+    if !doc.has_section("supervisord") {
+        return Err(ConfigError::new(".ini file does not include supervisord section"));
+    }
+    let mut supervisord = supervisord_section(&doc, &environ, &here, &expansions, ctx)?;
+    for (k, v) in supervisord.environment.iter() {
+        environ.set_str(&format!("ENV_{k}"), v);
+    }
+    let getter = Getter { doc: &doc, environ: &environ, ctx };
+    let rpcinterfaces = rpcinterfaces(&getter)?;
+    let env = SectionEnv { getter, here: &here, configfile, ctx };
+    let mut groups = groups_from_document(&env, &mut warnings)?;
+    for group in &mut groups {
+        for process in &mut group.processes {
+            let mut merged = supervisord.environment.clone();
+            for (k, v) in process.environment.iter() {
+                merged.set(k, v);
+            }
+            process.environment = merged;
+        }
+    }
+    let servers = servers_from_document(&env.getter, &here)?;
+    // realize(): resolve the user, normalise the log and pid files.
+    if let Some(user) = &supervisord.user {
+        let uid = dt::name_to_uid(user, ctx).map_err(ConfigError::new)?;
+        supervisord.uid = Some(uid);
+        supervisord.gid = ctx.users.user_by_uid(uid).map(|u| u.gid);
+    }
+    if let MainLogFile::Path(p) = &supervisord.logfile {
+        supervisord.logfile = MainLogFile::Path(paths::normalize_path(&p.to_string_lossy(), ctx).into());
+    }
+    supervisord.pidfile = paths::normalize_path(&supervisord.pidfile.to_string_lossy(), ctx).into();
+    let supervisorctl = read_ctl(text, configfile, ctx).ok().flatten();
+    let messages = warnings
+        .into_iter()
+        .map(|text| Message { level: MessageLevel::Warn, text })
+        .chain(infos.into_iter().map(|text| Message { level: MessageLevel::Info, text }))
+        .collect();
+    Ok(Loaded { config: Config { supervisord, servers, supervisorctl, rpcinterfaces, groups }, messages })
+}
+
+/// `[include] files`: patterns relative to the main file's directory, each one's matches read
+/// in sorted order, `%(here)s` replaced per file.
+fn read_includes(
+    doc: &mut IniDocument,
+    here: &str,
+    expansions: &PyDict,
+    ctx: &LoadContext,
+    warnings: &mut Vec<String>,
+    infos: &mut Vec<String>,
+) -> Result<()> {
+    doc.expand_here(here);
+    let Some(files) = doc.get("include", "files").cloned() else {
+        return Err(ConfigError::new(".ini file has [include] section, but no files setting").in_option("include", None));
+    };
+    let located = |m: String| ConfigError::new(m).at(&files.file, Some(files.line)).in_option("include", Some("files"));
+    let patterns = expand(&files.text, expansions, "include.files").map_err(located)?;
+    for pattern in patterns.split(dt::is_py_space).filter(|p| !p.is_empty()) {
+        let pattern = paths::join(here, pattern);
+        let mut matches = glob_like_python(&pattern, ctx);
+        if matches.is_empty() {
+            warnings.push(format!("No file matches via include \"{pattern}\""));
+            continue;
+        }
+        matches.sort();
+        for filename in matches {
+            infos.push(format!("Included extra file \"{filename}\" during parsing"));
+            doc.read_included(&ctx.cwd.join(&filename), &filename)?;
+            doc.expand_here(&paths::abspath(&paths::dirname(&filename), ctx));
+        }
+    }
+    Ok(())
+}
+
+/// `glob.glob(pattern)`: no magic → the path itself if it exists; hidden files only match
+/// patterns that start with a dot.
+fn glob_like_python(pattern: &str, ctx: &LoadContext) -> Vec<String> {
+    if !pattern.contains(['*', '?', '[']) {
+        let exists = std::fs::symlink_metadata(ctx.cwd.join(pattern)).is_ok();
+        return if exists { vec![pattern.to_string()] } else { Vec::new() };
+    }
+    let options = glob::MatchOptions {
+        case_sensitive: true,
+        require_literal_separator: true,
+        require_literal_leading_dot: true,
+    };
+    match glob::glob_with(pattern, options) {
+        Ok(paths) => paths.filter_map(|p| p.ok()).map(|p| p.to_string_lossy().into_owned()).collect(),
+        // fnmatch treats an unclosed `[` literally
+        Err(_) => {
+            let exists = std::fs::symlink_metadata(ctx.cwd.join(pattern)).is_ok();
+            if exists { vec![pattern.to_string()] } else { Vec::new() }
+        }
+    }
+}
+
+/// `[supervisord]`, read in the original's order.
+fn supervisord_section(
+    doc: &IniDocument,
+    environ: &PyDict,
+    here: &str,
+    expansions: &PyDict,
+    ctx: &LoadContext,
+) -> Result<SupervisordOptions> {
+    let g = Getter { doc, environ, ctx };
+    let mut common = PyDict::new();
+    common.set_str("here", here);
+    let s = "supervisord";
+    let get = |opt: &str, default: &str| g.get_or(s, opt, default, &common);
+    let minfds = get("minfds", "1024")?.parse(dt::integer)?;
+    let minprocs = get("minprocs", "200")?.parse(dt::integer)?;
+    let directory = match g.get(s, "directory", None, true, &common)? {
+        Some(d) => Some(d.parse(|v| dt::existing_directory(v, ctx))?.into()),
+        None => None,
+    };
+    let user = g.get(s, "user", None, true, &common)?.map(|v| v.text);
+    let umask = get("umask", "022")?.parse(dt::octal)?;
+    let logfile = get("logfile", "supervisord.log")?.parse(|v| dt::existing_dirpath(v, ctx))?;
+    let logfile_maxbytes = get("logfile_maxbytes", "50MB")?.parse(dt::byte_size)?;
+    let logfile_backups = get("logfile_backups", "10")?.parse(dt::integer)?;
+    let loglevel = get("loglevel", "info")?.parse(dt::log_level)?;
+    let pidfile = get("pidfile", "supervisord.pid")?.parse(|v| dt::existing_dirpath(v, ctx))?;
+    let identifier = get("identifier", "supervisor")?.text;
+    let nodaemon = get("nodaemon", "false")?.parse(dt::boolean)?;
+    let silent = get("silent", "false")?.parse(dt::boolean)?;
+    let childlogdir = get("childlogdir", &ctx.temp_dir)?.parse(|v| dt::existing_directory(v, ctx))?;
+    let nocleanup = get("nocleanup", "false")?.parse(dt::boolean)?;
+    let strip_ansi = get("strip_ansi", "false")?.parse(dt::boolean)?;
+    // Quirk (fixed after 4.3): expanded once by the getter, then again with host_node_name.
+    let env_got = get("environment", "")?;
+    let env_text = env_got.parse(|v| expand(v, expansions, "environment"))?;
+    let environment: Environment = env_got.parse(|_| parse_key_value_pairs(&env_text))?.into_iter().collect();
+    let logfile = if logfile == "syslog" { MainLogFile::Syslog } else { MainLogFile::Path(logfile.into()) };
+    Ok(SupervisordOptions {
+        logfile,
+        logfile_maxbytes,
+        logfile_backups,
+        loglevel,
+        pidfile: pidfile.into(),
+        umask,
+        nodaemon,
+        silent,
+        minfds,
+        minprocs,
+        nocleanup,
+        childlogdir: childlogdir.into(),
+        user,
+        uid: None,
+        gid: None,
+        directory,
+        strip_ansi,
+        environment,
+        identifier,
+    })
+}
+
+/// `[rpcinterface:x]` sections (`get_plugins`).
+fn rpcinterfaces(g: &Getter<'_>) -> Result<Vec<RpcInterface>> {
+    const KEY: &str = "supervisor.rpcinterface_factory";
+    let none = PyDict::new();
+    let mut out = Vec::new();
+    let sections: Vec<String> = g.doc.sections().filter(|s| s.starts_with("rpcinterface:")).map(str::to_string).collect();
+    for section in sections {
+        let name = section.split_once(':').map_or("", |(_, n)| n).to_string();
+        let Some(factory) = g.get(&section, KEY, None, true, &none)? else {
+            return Err(ConfigError::new(format!("section [{section}] does not specify a {KEY}")).in_option(&section, Some(KEY)));
+        };
+        if !spec_is(&factory.text, "supervisor.rpcinterface", "make_main_rpcinterface") {
+            return Err(factory.error(format!("{} cannot be resolved within [{section}]", factory.text)));
+        }
+        let mut extras = Vec::new();
+        for key in g.doc.options(&section) {
+            if key != KEY
+                && let Some(v) = g.get(&section, &key, None, true, &none)? {
+                    extras.push((key, v.text));
+                }
+        }
+        out.push(RpcInterface { name, factory: factory.text, extras });
+    }
+    Ok(out)
+}
