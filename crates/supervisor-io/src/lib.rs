@@ -24,6 +24,28 @@
 //! owns it, see STYLE.md "The driver"), or block signals (a blocked mask is inherited
 //! by children; only the calling thread is masked for the instant of `fork`).
 //!
+//! How the driver calls it (one thread, one poll loop; errors become core inputs):
+//!
+//! ```no_run
+//! use supervisor_io::{ReadOutcome, Reap, SelfPipe, SpawnRequest, command, read_chunk, reap, spawn};
+//!
+//! let mut signals = SelfPipe::install()?; // once, at startup; register it with the poller
+//! // Effect::Spawn -> resolve (spawnerr on failure), then spawn (spawnerr on failure).
+//! let resolved = command::resolve("cat -u", &command::daemon_search_path(None))?;
+//! let child = spawn(&SpawnRequest::new("cat", resolved))?; // register child.stdout/stderr
+//! // Readable stdout -> Input::OutputRead / Input::StreamClosed.
+//! match read_chunk(&child.stdout)? {
+//!     ReadOutcome::Data(_bytes) => {}
+//!     ReadOutcome::WouldBlock => {}
+//!     ReadOutcome::Eof => {}
+//! }
+//! // Readable self-pipe -> one Input::Signal each.
+//! for _signal in signals.drain()? {}
+//! // Every iteration -> one Input::Exited each.
+//! for _exited in reap(Reap::Any)? {}
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! All `unsafe` code lives in the private `sys` module; everything a forked child
 //! needs is prepared before `fork`, so the child only makes async-signal-safe calls.
 //!
@@ -33,7 +55,8 @@
 //! - [`environment`]: the child's environment (daemon < `SUPERVISOR_*` < `environment=`);
 //! - [`spawn`]: pipes, fork, and the child's path to `execve`;
 //! - [`reap`]: drain `waitpid(WNOHANG)` into exit statuses;
-//! - [`signals`]: the self-pipe for TERM, INT, QUIT, HUP, USR2, CHLD;
+//! - [`signals`]: the self-pipe for TERM, INT, QUIT, HUP, USR2, CHLD (and SIGPIPE,
+//!   SIGXFSZ ignored, as CPython does);
 //! - [`kill`]: signal a process or its group, ESRCH kept distinct;
 //! - [`output`]: one non-blocking read (≤ 128 KiB) or write on a child pipe;
 //! - [`errno`]: errno names as Python spells them; [`pyrepr`]: Python's `repr` of

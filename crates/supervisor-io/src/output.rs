@@ -40,7 +40,8 @@ pub fn read_chunk(fd: impl AsFd) -> io::Result<ReadOutcome> {
 /// What one write to a child's stdin did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WriteOutcome {
-    /// This many bytes (≥ 1, possibly fewer than offered) went into the pipe.
+    /// This many bytes went into the pipe: possibly fewer than offered, and 0 only
+    /// when `data` was empty.
     Written(usize),
     /// The pipe is full; wait for writability.
     WouldBlock,

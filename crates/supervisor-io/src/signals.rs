@@ -26,6 +26,9 @@ pub const HANDLED: [Signal; 6] = [
     Signal::SIGUSR2,
 ];
 
+/// The signals the daemon ignores, as CPython does for supervisord.
+pub const IGNORED: [Signal; 2] = [Signal::SIGPIPE, Signal::SIGXFSZ];
+
 /// Why [`SelfPipe::install`] failed.
 #[derive(Debug, thiserror::Error)]
 pub enum InstallError {
@@ -38,7 +41,7 @@ pub enum InstallError {
 }
 
 /// The installed handlers and their pipe. Dropping it restores the previous
-/// dispositions (SIGPIPE included) and closes the pipe.
+/// dispositions ([`IGNORED`] included) and closes the pipe.
 #[derive(Debug)]
 pub struct SelfPipe {
     read: OwnedFd,
@@ -49,9 +52,10 @@ pub struct SelfPipe {
 }
 
 impl SelfPipe {
-    /// Catch [`HANDLED`] into a new self-pipe and ignore SIGPIPE (so writes to a dead
-    /// child's stdin fail with EPIPE instead of killing the daemon; children get
-    /// SIGPIPE back at its default in `spawn`).
+    /// Catch [`HANDLED`] into a new self-pipe and ignore [`IGNORED`]: supervisord runs
+    /// under CPython, which ignores SIGPIPE and SIGXFSZ at startup, so a write to a dead
+    /// child's stdin fails with EPIPE and a log past `RLIMIT_FSIZE` with EFBIG instead
+    /// of killing the daemon. (Children get both back at their default in `spawn`.)
     pub fn install() -> Result<SelfPipe, InstallError> {
         let (read, write) = nix::unistd::pipe2(OFlag::O_CLOEXEC | OFlag::O_NONBLOCK)?;
         if !sys::claim_self_pipe(write.as_fd()) {
@@ -64,8 +68,10 @@ impl SelfPipe {
             queue: Vec::new(),
         };
         // On error, dropping `pipe` undoes what was done so far.
-        pipe.previous
-            .push((Signal::SIGPIPE, sys::ignore(Signal::SIGPIPE)?));
+        for sig in IGNORED {
+            let old = sys::ignore(sig)?;
+            pipe.previous.push((sig, old));
+        }
         for sig in HANDLED {
             let old = sys::catch(sig)?;
             pipe.previous.push((sig, old));

@@ -22,9 +22,13 @@ fn without_chld(signals: Vec<i32>) -> Vec<i32> {
     signals.into_iter().filter(|&s| s != CHLD).collect()
 }
 
-fn caught_mask() -> u64 {
+fn mask(field: &str) -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").expect("status");
-    u64::from_str_radix(status_field(&status, "SigCgt"), 16).expect("hex")
+    u64::from_str_radix(status_field(&status, field), 16).expect("hex")
+}
+
+fn caught_mask() -> u64 {
+    mask("SigCgt")
 }
 
 fn bit(sig: i32) -> u64 {
@@ -106,10 +110,22 @@ fn one_per_process_and_restored_on_drop() {
         caught_mask() & handled.iter().map(|&s| bit(s)).sum::<u64>(),
         0
     );
+    let xfsz = bit(Signal::SIGXFSZ as i32);
+    let ignored_before = mask("SigIgn") & xfsz;
     let pipe = SelfPipe::install().expect("install");
     for sig in handled {
         assert_ne!(caught_mask() & bit(sig), 0, "signal {sig} caught");
     }
+    assert_ne!(
+        mask("SigIgn") & xfsz,
+        0,
+        "SIGXFSZ ignored, as under CPython"
+    );
+    assert_ne!(
+        mask("SigIgn") & bit(Signal::SIGPIPE as i32),
+        0,
+        "SIGPIPE ignored"
+    );
     assert!(matches!(
         SelfPipe::install(),
         Err(InstallError::AlreadyInstalled)
@@ -118,5 +134,6 @@ fn one_per_process_and_restored_on_drop() {
     for sig in handled {
         assert_eq!(caught_mask() & bit(sig), 0, "signal {sig} restored");
     }
+    assert_eq!(mask("SigIgn") & xfsz, ignored_before, "SIGXFSZ restored");
     drop(SelfPipe::install().expect("installable again"));
 }
