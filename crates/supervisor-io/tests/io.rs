@@ -20,5 +20,6 @@ mod resolve_errors;
 mod self_pipe;
 mod shlex_matches_python;
 mod spawn_echo;
+mod spawn_errors;
 mod stdin_pipe;
 mod user_drop;
