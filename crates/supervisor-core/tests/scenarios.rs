@@ -1,0 +1,17 @@
+//! Scenario tests of the core on a simulated clock: one integration-test binary, one file per
+//! behaviour. The `Sim` harness lives in `scenarios/sim.rs`.
+
+#[path = "scenarios/sim.rs"]
+mod sim;
+
+mod scenarios {
+    mod autostart_spawns_in_priority_order;
+    mod starting_to_running_after_startsecs;
+    mod exit_too_quickly_to_backoff;
+    mod backoff_to_fatal;
+    mod running_exit_expected_or_not;
+    mod autorestart_policies;
+    mod stopwaitsecs_then_sigkill;
+    mod stop_from_backoff_keeps_backoff_count;
+    mod stopped_by_request_never_autostarts;
+}
