@@ -189,7 +189,7 @@ pub fn split(command: &str) -> Result<Vec<String>, SplitError> {
 }
 
 /// The directories searched for a command without `/`, as `ProcessConfig.get_path`:
-/// the program's own `PATH` from `environment=` if it defines one (split on `:`, so an
+/// the program's `PATH` from its merged `environment=` ([`path_of`]) if it defines one (split on `:`, so an
 /// empty value searches `""`, i.e. the working directory), else the daemon's `PATH` if
 /// set and non-empty, else `/bin:/usr/bin:/usr/local/bin`.
 pub fn search_path(program_path: Option<&str>, daemon_path: Option<&OsStr>) -> Vec<OsString> {
@@ -207,6 +207,17 @@ pub fn search_path(program_path: Option<&str>, daemon_path: Option<&OsStr>) -> V
             .map(OsString::from)
             .collect(),
     }
+}
+
+/// The `PATH` of a program's environment as supervisord sees it: `environment=` of
+/// `[supervisord]` merged with the program's (later entries win), which is what
+/// `ProcessConfig.get_path` reads. Pass the result to [`search_path`].
+pub fn path_of(environment: &[(String, String)]) -> Option<&str> {
+    environment
+        .iter()
+        .rev()
+        .find(|(key, _)| key == "PATH")
+        .map(|(_, value)| value.as_str())
 }
 
 /// [`search_path`] with the daemon's own `PATH` from its environment.

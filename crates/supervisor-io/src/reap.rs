@@ -25,8 +25,8 @@ pub enum ExitStatus {
 }
 
 impl ExitStatus {
-    /// Decode a `waitpid` status word. Stops/continues are never requested (no
-    /// `WUNTRACED`), so anything that is not an exit is read as a signal death.
+    /// Decode the `waitpid` status word of a terminated child: an exit, else a signal
+    /// death ([`reap`] never passes stop/continue statuses here).
     pub fn from_raw(status: i32) -> ExitStatus {
         if libc::WIFEXITED(status) {
             ExitStatus::Code(libc::WEXITSTATUS(status))
@@ -80,6 +80,9 @@ pub fn reap(which: Reap) -> Result<Vec<Reaped>, ReapError> {
     let mut reaped = Vec::new();
     loop {
         match sys::waitpid_nohang(pid) {
+            // Stops and continues are only reported to a tracer (no WUNTRACED here);
+            // they are not exits.
+            Ok(Some((_, raw))) if libc::WIFSTOPPED(raw) || libc::WIFCONTINUED(raw) => {}
             Ok(Some((pid, raw))) => reaped.push(Reaped {
                 pid,
                 status: ExitStatus::from_raw(raw),

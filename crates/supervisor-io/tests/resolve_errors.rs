@@ -166,6 +166,19 @@ fn search_path_precedence() {
 }
 
 #[test]
+fn path_of_merged_environment_takes_the_last() {
+    use supervisor_io::command::path_of;
+    let env = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    assert_eq!(path_of(&env(&[("A", "1")])), None);
+    assert_eq!(path_of(&env(&[("PATH", "/g"), ("PATH", "/p")])), Some("/p"));
+}
+
+#[test]
 fn no_permission_text() {
     // Root passes access(X_OK) whenever any x bit is set, so without a noexec mount
     // this check is only reachable as another user.
