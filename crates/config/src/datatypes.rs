@@ -296,5 +296,3 @@ pub fn logfile_name(v: &str, ctx: &LoadContext) -> Result<LogfileName, String> {
     }
 }
 
-#[cfg(test)]
-mod tests;

@@ -340,5 +340,19 @@ fn split_option(value: &str) -> Option<(&str, &str)> {
     Some((name, rest))
 }
 
+
 #[cfg(test)]
-mod tests;
+impl IniDocument {
+    /// Whether the section itself (not `[DEFAULT]`) sets `option`.
+    pub(crate) fn own(&self, section: &str, option: &str) -> bool {
+        self.section(section).is_some_and(|o| o.iter().any(|(k, _)| k == option))
+    }
+    /// `[DEFAULT]` keys in order.
+    pub(crate) fn default_keys(&self) -> Vec<String> {
+        self.defaults.iter().map(|(k, _)| k.clone()).collect()
+    }
+    /// A `[DEFAULT]` value.
+    pub(crate) fn get_default(&self, option: &str) -> Option<&Value> {
+        self.defaults.iter().find(|(k, _)| k == option).map(|(_, v)| v)
+    }
+}

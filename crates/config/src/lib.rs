@@ -73,6 +73,8 @@
 
 mod context;
 mod ctl;
+#[cfg(test)]
+mod differential_tests;
 mod environment;
 pub mod datatypes;
 mod error;

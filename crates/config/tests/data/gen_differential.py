@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Record Python 3.11 + supervisor 4.3.0 behaviour of the small parsers, for the Rust unit
+tests (src/*/tests.rs read differential.json).
+
+    target/py/bin/python crates/config/tests/data/gen_differential.py
+
+Deterministic: a fixed random seed, fixed hand-written cases first.
+"""
+import json
+import os
+import random
+import tempfile
+
+from supervisor import datatypes
+from supervisor.options import expand, UnhosedConfigParser
+
+rng = random.Random(43)
+
+
+def outcome(f, *a):
+    try:
+        v = f(*a)
+    except Exception as e:  # noqa: BLE001 - we record every failure text
+        return {'err': str(e)}
+    return {'ok': v}
+
+
+def rand_text(alphabet, n):
+    return ''.join(rng.choice(alphabet) for _ in range(rng.randint(0, n)))
+
+
+# ---- % formatting against a dict of str and int -------------------------------
+FMT_DICT = {'a': 'x', 'n': 3, 'u': 'é', 'ENV_HOME': '/root', 'neg': -42}
+fmt_cases = ['%s', '%(a)s %s', '%s %s', '%d', '%(n)02d', '%(a)d', '%', '%(a', '%(a)', '%y',
+             '%(zz)s', '100%%', '%(n)5.2f', '%(n)e', '%(n)g', '%(a)r', '%(n)x', '%(a)c',
+             '%(n)c', '%(a)*d', '%-5s|', '%(a)-5s|', '%.1s', '%(a).1s', '% d', '%(n) d',
+             '%(n)+d', '%(n)#x', '%(n)#o', '%i', '%(a)s%', '%(a)s %(b)s', '%(a)%', '%(n)ld',
+             '%(n)l', '%(n).3d', '%(n)05d', '%(n)-05d|', '%(neg)05d', '%(neg)x', '%(neg).3e',
+             '%(n)#X', '%(n)10.3e', '%(u)a', '%(u)r', '%é', '%\n', '%(n)0', '%((a))s',
+             '%(a))s', '%s%(a)s', '%r', '%a', '%(n)G', '%(n)#g', '%(n).0e', '%(zz)', '%(zz)y',
+             '%(n)*d', '%(n).*d', '%(ENV_HOME)s/x', '%(n)99999999999999999999d']
+alphabet = ['%', '(', ')', 'a', 'n', 'u', 's', 'd', 'x', 'r', '0', '5', '.', '-', '+', ' ',
+            '#', '*', 'e', 'g', 'c', 'z', 'l', '%(a)', '%(n)', '%(u)']
+for _ in range(600):
+    fmt_cases.append(''.join(rng.choice(alphabet) for _ in range(rng.randint(1, 7))))
+fmt = [[s, outcome(expand, s, FMT_DICT, 'sec.opt')] for s in dict.fromkeys(fmt_cases)]
+
+# ---- environment= key/value pairs (non-POSIX shlex) ----------------------------
+kv_cases = ['A=hello world', 'A="x,y",B=\'a b\'', 'A=$HOME', 'A=a#b', 'A=x;y', 'A="a\\"b"',
+            'a-b.c=1', 'A=1,', 'A=', 'A=1,,B=2', 'A=1 B=2', 'A="unclosed', 'A=a#b\nB=2',
+            'A=ö', 'ö=1', 'A=x"y z"', '"A"="b"', '', ' ', 'A=1,A=2', 'A=1,B=2,A=3',
+            "A='x\"y'", 'A=(x):/y+z-1.2', 'A = 1 , B = 2']
+kv_alpha = ['A', 'b', '=', ',', ' ', '"', "'", '#', '\n', ';', '$', 'ö', '1', '/', ':', '\\', '\t']
+for _ in range(600):
+    kv_cases.append(''.join(rng.choice(kv_alpha) for _ in range(rng.randint(1, 10))))
+kv = [[s, outcome(lambda v: list(datatypes.dict_of_key_value_pairs(v).items()), s)]
+      for s in dict.fromkeys(kv_cases)]
+
+# ---- scalar datatypes ------------------------------------------------------------
+def sig(v):
+    return int(datatypes.signal_number(v))
+
+
+def ar(v):
+    r = datatypes.auto_restart(v)
+    return {datatypes.RestartUnconditionally: 'always', datatypes.RestartWhenExitUnexpected: 'unexpected',
+            False: 'never'}[r]
+
+
+scalar_inputs = ['', ' ', '0', '1', '-1', '+7', ' 12 ', '1_000', '1__0', '_1', '1_', 'x', '0x10',
+                 '012', '8', '777', '0o22', '0O7', '0o_7', '022', 'yes', 'Yes', 'TRUE', 'on',
+                 'off', 'No', 'y', 't', 'unexpected', 'Unexpected', 'TERM', 'sigkill', ' int ',
+                 'SIG_DFL', '_dfl', 'rtmin', 'RTMAX', '100', '33', '35', '64', '65', 'FOO',
+                 'sigsigterm', '50MB', '50 MB', '1kB', '1.5MB', '1B', '1TB', '-1MB', 'kb', ' 5kb',
+                 'gb', '2GB', '1,2', ' 1 , 2', '256', '255', '1,', ',', 'a,b', 'info', 'WARN',
+                 'warning', 'blather', ' info', 'x y', 'a:b', 'a/b', ' ok ', 'ü', '80', 'a:b',
+                 'h:', '*:80', '70000', 'abc', ':80', '[::1]:9001', 'h:abc', 'H:1', ' 80', ':0',
+                 'h:65535', 'h:65536', 'http://x', 'x', 'unix:///tmp/s', 'unix://', 'http://',
+                 'a b,c ,, d']
+scalars = {}
+for name, f in [('integer', datatypes.integer), ('boolean', datatypes.boolean),
+                ('byte_size', datatypes.byte_size), ('octal', datatypes.octal_type),
+                ('signal', sig), ('exitcodes', datatypes.list_of_exitcodes),
+                ('autorestart', ar), ('log_level', datatypes.logging_level),
+                ('name', datatypes.process_or_group_name),
+                ('inet_address', lambda v: list(datatypes.inet_address(v))),
+                ('url', datatypes.url), ('list_of_strings', datatypes.list_of_strings)]:
+    scalars[name] = [[v, outcome(f, v)] for v in scalar_inputs]
+
+# ---- the INI dialect ----------------------------------------------------------------
+ini_cases = [
+    '[a]\nx=1\n', '[a]\nx: 1\n', '[a]\nx = b ;c\n', '[a]\nx=b;c\n', '[a]\nx=b #c\n',
+    "[a]\nx=bash -c 'foo ; bar'\n", '[a]\nx=1\n  2\n\n  3\n\n', '[a]\nx=1\n# c\n  2\n',
+    '[DEFAULT]\nd=1\n[a]\n[b]\nd=2\n', '[a]\nx=1\n[a]\nx=2\ny=3\n', '[a]\nX=1\nx=2\n',
+    '[A]\nx=1\n[a]\nx=2\n', '[a]\ngarbage\nmore garbage\n', 'x=1\n', '[a\nx=1\n',
+    '[program:a\ncommand=x\n', '[a] trailing\nx=1\n', '[a]b]\nx=1\n', '[]\n', '[a]\n=v\n',
+    '[a]\nx=1\r\ny=2\r\n', '[a]\rx=1\r', '[a]\nx=a;b ;c   #d\n', '[a]\nx=1\n\ty=2\n',
+    '[a]\n  x=1\n  y=2\n', '[a]\nx=\n', '[a]\nx\n', ';c\n[a]\n', '\n\n[a]\n\nx=1\n',
+    '[ö]\nÄ=1\n', '[a]\nx=1 \x0c\n', '[a]\nx=1\n \n', '[a]\nk:v=w\n', '[a]\nk=v:w\n',
+    '[a]\n x = 1\n', '[DEFAULT]\n[a]\n', '[a]\nx=1 ;c\n  y ;d\n', '\ufeff[a]\nx=1\n',
+    '[a]\nx=1\n[DEFAULT]\nx=0\ny=2\n',
+]
+ini_alpha = ['[', ']', 'a', 'b', '=', ':', ';', '#', ' ', '\t', '\n', '\n', '\n', '\r', 'x',
+             'DEFAULT', '\\', '%']
+for _ in range(500):
+    ini_cases.append('[a]\n' + ''.join(rng.choice(ini_alpha) for _ in range(rng.randint(1, 16))))
+
+
+def read_ini(text):
+    fd, path = tempfile.mkstemp()
+    try:
+        with os.fdopen(fd, 'w', newline='') as f:
+            f.write(text)
+        p = UnhosedConfigParser()
+        with open(path) as f:
+            p.read_file(f, source='<test>')
+        return {'defaults': list(p._defaults.items()),
+                'sections': [[s, list(p._sections[s].items())] for s in p.sections()]}
+    finally:
+        os.unlink(path)
+
+
+ini = [[t, outcome(read_ini, t)] for t in dict.fromkeys(ini_cases)]
+
+out = {'fmt_dict': list(FMT_DICT.items()), 'fmt': fmt, 'kv': kv, 'scalars': scalars, 'ini': ini}
+here = os.path.dirname(os.path.abspath(__file__))
+with open(os.path.join(here, 'differential.json'), 'w', encoding='utf-8') as f:
+    json.dump(out, f, ensure_ascii=False, indent=0)
+print('fmt %d kv %d ini %d' % (len(fmt), len(kv), len(ini)))
