@@ -2,7 +2,7 @@
 //! `Subprocess.get_execv_args` does it.
 //!
 //! 1. Split with Python's `shlex.split(command)` (POSIX mode, no comments): see [`split`].
-//! 2. If argv[0] contains `/` it is used as is (a relative path is relative to the
+//! 2. If `argv[0]` contains `/` it is used as is (a relative path is relative to the
 //!    daemon's working directory at check time — and to `directory=` at exec time,
 //!    because the child `chdir`s first; both are supervisord's behaviour).
 //! 3. Otherwise each directory of the search path ([`search_path`]) is tried in order,
@@ -50,10 +50,10 @@ pub enum CommandError {
     /// The command splits into no words at all (only whitespace).
     #[error("command is empty")]
     Empty,
-    /// `stat` failed for argv[0] as given, or in every directory of the search path.
+    /// `stat` failed for `argv[0]` as given, or in every directory of the search path.
     #[error("can't find command {}", repr_bytes(.path.as_os_str().as_bytes()))]
     NotFound {
-        /// argv[0] as written (never a joined path: supervisord reports the bare name).
+        /// `argv[0]` as written (never a joined path: supervisord reports the bare name).
         path: PathBuf,
     },
     /// The file found is a directory.
@@ -94,10 +94,10 @@ impl CommandError {
 /// A command ready for `execve`: the file to execute and the untouched argv.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolvedCommand {
-    /// What `execve` gets as its path: argv[0] itself when it contains `/` (or nothing
+    /// What `execve` gets as its path: `argv[0]` itself when it contains `/` (or nothing
     /// was found), else the joined `dir/argv0` that `stat` accepted.
     pub filename: PathBuf,
-    /// The split command; argv[0] stays as written, it is not replaced by `filename`.
+    /// The split command; `argv[0]` stays as written, it is not replaced by `filename`.
     pub argv: Vec<String>,
 }
 
@@ -225,7 +225,7 @@ pub fn daemon_search_path(program_path: Option<&str>) -> Vec<OsString> {
     search_path(program_path, std::env::var_os("PATH").as_deref())
 }
 
-/// Split `command`, locate argv[0] in `search` and check it can be executed.
+/// Split `command`, locate `argv[0]` in `search` and check it can be executed.
 pub fn resolve(command: &str, search: &[OsString]) -> Result<ResolvedCommand, CommandError> {
     let argv = split(command).map_err(|reason| CommandError::Unparsable {
         command: command.to_owned(),

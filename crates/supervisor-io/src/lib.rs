@@ -53,11 +53,11 @@
 //! - [`command`]: `command=` → argv (Python `shlex.split`) → executable (PATH search,
 //!   checks), with `get_execv_args`' error texts;
 //! - [`environment`]: the child's environment (daemon < `SUPERVISOR_*` < `environment=`);
-//! - [`spawn`]: pipes, fork, and the child's path to `execve`;
-//! - [`reap`]: drain `waitpid(WNOHANG)` into exit statuses;
+//! - [`spawn`](mod@spawn): pipes, fork, and the child's path to `execve`;
+//! - [`reap`](mod@reap): drain `waitpid(WNOHANG)` into exit statuses;
 //! - [`signals`]: the self-pipe for TERM, INT, QUIT, HUP, USR2, CHLD (and SIGPIPE,
 //!   SIGXFSZ ignored, as CPython does);
-//! - [`kill`]: signal a process or its group, ESRCH kept distinct;
+//! - [`kill`](mod@kill): signal a process or its group, ESRCH kept distinct;
 //! - [`output`]: one non-blocking read (≤ 128 KiB) or write on a child pipe;
 //! - [`errno`]: errno names as Python spells them; [`pyrepr`]: Python's `repr` of
 //!   a string, used by the `%r` in spawn errors.

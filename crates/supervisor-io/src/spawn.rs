@@ -2,7 +2,7 @@
 //!
 //! Parent side, in order: look up the user (privilege plan), make the pipes (stdin,
 //! stdout, and stderr unless it is redirected), build argv/envp as C strings, fork.
-//! The child side (in [`crate::sys`]) resets signals, `setpgid(0, 0)`, `dup2`s its ends
+//! The child side (in the private `sys` module) resets signals, `setpgid(0, 0)`, `dup2`s its ends
 //! onto 0/1/2, closes every other descriptor, drops privileges, `chdir`s, sets the
 //! umask and `execve`s; any failure there is reported on the child's fd 2 with the
 //! original's text and `_exit(127)` — the parent learns of it only from that output
@@ -139,7 +139,7 @@ pub enum SpawnError {
     /// carry. (supervisord fails in the child with a Python traceback line instead.)
     #[error("couldn't exec {program}: embedded null byte")]
     NulByte {
-        /// argv[0].
+        /// `argv[0]`.
         program: String,
     },
 }

@@ -40,3 +40,15 @@ fn mask_empty_and_nothing_ignored() {
     assert_eq!(status_field(&done.stdout, "SigBlk"), "0000000000000000");
     assert_eq!(status_field(&done.stdout, "SigIgn"), "0000000000000000");
 }
+
+#[test]
+fn daemon_handlers_and_ignores_do_not_reach_the_child() {
+    let _lock = crate::harness::signal_handlers();
+    // Catches TERM, INT, QUIT, HUP, USR2, CHLD; ignores PIPE and XFSZ.
+    let pipe = supervisor_io::SelfPipe::install().expect("install");
+    let done = run(&request("cat", "cat /proc/self/status"));
+    drop(pipe);
+    assert_eq!(status_field(&done.stdout, "SigIgn"), "0000000000000000");
+    assert_eq!(status_field(&done.stdout, "SigCgt"), "0000000000000000");
+    assert_eq!(status_field(&done.stdout, "SigBlk"), "0000000000000000");
+}
