@@ -14,4 +14,12 @@ mod scenarios {
     mod stopwaitsecs_then_sigkill;
     mod stop_from_backoff_keeps_backoff_count;
     mod stopped_by_request_never_autostarts;
+    mod start_request_faults;
+    mod stop_and_signal_request_faults;
+    mod deferred_replies;
+    mod group_and_all_ordering;
+    mod shutdown_order;
+    mod supervisord_fatal;
+    mod supervisord_signals;
+    mod process_info_descriptions;
 }
