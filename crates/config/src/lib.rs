@@ -87,6 +87,7 @@ mod model;
 mod paths;
 mod programs;
 pub mod pyfmt;
+mod pyglob;
 mod ron_io;
 pub mod search;
 mod servers;

@@ -117,7 +117,7 @@ fn read_includes(
     let patterns = expand(&files.text, expansions, "include.files").map_err(located)?;
     for pattern in patterns.split(dt::is_py_space).filter(|p| !p.is_empty()) {
         let pattern = paths::join(here, pattern);
-        let mut matches = glob_like_python(&pattern, ctx);
+        let mut matches = crate::pyglob::glob(&pattern, &ctx.cwd);
         if matches.is_empty() {
             warnings.push(format!("No file matches via include \"{pattern}\""));
             continue;
@@ -130,28 +130,6 @@ fn read_includes(
         }
     }
     Ok(())
-}
-
-/// `glob.glob(pattern)`: no magic → the path itself if it exists; hidden files only match
-/// patterns that start with a dot.
-fn glob_like_python(pattern: &str, ctx: &LoadContext) -> Vec<String> {
-    if !pattern.contains(['*', '?', '[']) {
-        let exists = std::fs::symlink_metadata(ctx.cwd.join(pattern)).is_ok();
-        return if exists { vec![pattern.to_string()] } else { Vec::new() };
-    }
-    let options = glob::MatchOptions {
-        case_sensitive: true,
-        require_literal_separator: true,
-        require_literal_leading_dot: true,
-    };
-    match glob::glob_with(pattern, options) {
-        Ok(paths) => paths.filter_map(|p| p.ok()).map(|p| p.to_string_lossy().into_owned()).collect(),
-        // fnmatch treats an unclosed `[` literally
-        Err(_) => {
-            let exists = std::fs::symlink_metadata(ctx.cwd.join(pattern)).is_ok();
-            if exists { vec![pattern.to_string()] } else { Vec::new() }
-        }
-    }
 }
 
 /// `[supervisord]`, read in the original's order.

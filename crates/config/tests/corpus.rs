@@ -21,8 +21,13 @@ const KNOWN_DIFFERENCES: &[(&str, &str)] = &[(
      and report other factories with the original's 'cannot be resolved' error",
 )];
 
+/// `tests/corpus`, or the directory named by `CONFIG_CORPUS_DIR` (to run ad-hoc cases
+/// recorded with `record.py`'s `record_case` somewhere else).
 fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("corpus")
+    match std::env::var_os("CONFIG_CORPUS_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("corpus"),
+    }
 }
 
 fn context(case_dir: &Path) -> LoadContext {
