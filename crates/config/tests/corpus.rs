@@ -21,12 +21,16 @@ const KNOWN_DIFFERENCES: &[(&str, &str)] = &[(
      and report other factories with the original's 'cannot be resolved' error",
 )];
 
-/// `tests/corpus`, or the directory named by `CONFIG_CORPUS_DIR` (to run ad-hoc cases
-/// recorded with `record.py`'s `record_case` somewhere else).
-fn corpus_dir() -> PathBuf {
+/// `tests/corpus` (the shared corpus) and `tests/extra_corpus` (this crate's own cases,
+/// recorded by the same driver), or only the directory named by `CONFIG_CORPUS_DIR` (to run
+/// ad-hoc cases recorded with `record.py`'s `record_case` somewhere else).
+fn corpus_dirs() -> Vec<PathBuf> {
     match std::env::var_os("CONFIG_CORPUS_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("corpus"),
+        Some(dir) => vec![PathBuf::from(dir)],
+        None => {
+            let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+            vec![tests.join("corpus"), tests.join("extra_corpus")]
+        }
     }
 }
 
@@ -243,16 +247,15 @@ fn first_difference(path: &str, ours: &Value, theirs: &Value) -> Option<String> 
 
 #[test]
 fn corpus_matches_python() {
-    let dir = corpus_dir();
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        eprintln!("no corpus at {}", dir.display());
-        return;
-    };
-    let mut cases: Vec<PathBuf> = entries
+    let mut cases: Vec<PathBuf> = corpus_dirs()
+        .iter()
+        .filter_map(|dir| std::fs::read_dir(dir).ok())
+        .flatten()
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.join("supervisord.conf").is_file() && p.join("expected.json").is_file())
         .collect();
     cases.sort();
+    assert!(!cases.is_empty(), "no corpus cases found");
     let mut failures = Vec::new();
     let mut passed = 0;
     let mut known = 0;
