@@ -165,8 +165,20 @@ impl Supervisor {
                 _ => Ok(()),
             },
         };
+        let stopping = p.code() == ProcessStateCode::Stopping;
         match outcome {
             Err(f) => self.pending.settle(&c.to, true, Err(f), fx),
+            Ok(()) if stopping => {
+                // 4.3: spawn() only warns "already running" (a pid exists); without wait the
+                // reply is true, with wait the first poll sees STOPPING: ABNORMAL_TERMINATION.
+                self.apply(c.process, ProcEvent::Start, now, fx);
+                let result = if c.wait {
+                    Err(fault(FaultCode::AbnormalTermination, &c.name))
+                } else {
+                    Ok(())
+                };
+                self.pending.settle(&c.to, !c.wait, result, fx);
+            }
             Ok(()) => {
                 let want = Want::Start { wait: c.wait };
                 self.pending.watch(Watch { process: c.process, want, name: c.name, to: c.to });

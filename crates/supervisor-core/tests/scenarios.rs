@@ -22,4 +22,6 @@ mod scenarios {
     mod supervisord_fatal;
     mod supervisord_signals;
     mod process_info_descriptions;
+    mod random_traces_keep_invariants;
+    mod boot_trace;
 }

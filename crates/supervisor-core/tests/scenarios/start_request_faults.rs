@@ -121,3 +121,18 @@ fn shutdown_state_while_shutting_down() {
     assert_eq!(shown(&sim, id), "fault SHUTDOWN_STATE");
     assert!(sim.core.get_state().is_err(), "even getState faults (quirk §11 item 5)");
 }
+
+#[test]
+fn start_while_stopping_warns_and_replies_like_4_3() {
+    // 4.3: STOPPING is not in RUNNING_STATES, spawn() only warns (a pid exists); without
+    // wait the reply is true, with wait the deferred sees STOPPING: ABNORMAL_TERMINATION.
+    let mut sim = Sim::new(vec![prog("a", |_| {})]);
+    sim.advance(secs(2));
+    sim.request(Request::Stop { name: "a".into(), wait: false });
+    assert_eq!(start(&mut sim, "a", false), "true");
+    assert_eq!(start(&mut sim, "a", true), "fault ABNORMAL_TERMINATION: a");
+    assert!(sim.has_log(supervisor_core::LogLevel::Warn, "process 'a' already running"));
+    assert_eq!(sim.state("a"), S::Stopping);
+    let id = sim.request(Request::StartGroup { name: "a".into(), wait: true });
+    assert_eq!(shown(&sim, id), "[a:a ABNORMAL_TERMINATION: a]");
+}

@@ -1,0 +1,187 @@
+//! Property test over random traces: time advances, exits of live pids with random statuses,
+//! spawn/check/kill failures, start/stop/signal requests (single, group, all), supervisord
+//! signals (HUP, TERM, USR2, CHLD), FATAL and ClearFatal. After EVERY step: a live state
+//! holds a pid iff that pid is a live child of that process; Kill/Signal only to live pids;
+//! no request answered twice; `poll_timeout() >= now` or None; no panic. At the end, once
+//! every child dies and time passes, every request has exactly one reply.
+
+use crate::sim::*;
+use proptest::prelude::*;
+use supervisor_core::{
+    AutoRestart, ExitStatus, GroupKind, GroupSpec, Input, LogTarget, ProcessSpec, Request,
+    Signal, SpawnError,
+};
+
+const NAMES: [&str; 7] = ["g0:p0", "g0:p1", "q0", "l0", "g0:*", "g0:", "nope"];
+const PROCS: [&str; 4] = ["p0", "p1", "q0", "l0"];
+
+#[derive(Debug, Clone)]
+enum Step {
+    Advance(u64),
+    Exit { pick: usize, status: ExitStatus },
+    FailNextSpawn(usize),
+    FailCheck(usize, bool),
+    FailKill(usize, bool),
+    Start(usize, bool),
+    Stop(usize, bool),
+    SignalProcess(usize, &'static str),
+    StartAll(bool),
+    StopAll(bool),
+    StartGroup(bool),
+    StopGroup(bool),
+    SignalAll(&'static str),
+    Supervisord(Signal),
+    LogFail,
+    ClearFatal,
+    Shutdown,
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    let status = prop_oneof![
+        (0i32..4).prop_map(ExitStatus::Code),
+        prop_oneof![Just(Signal::TERM), Just(Signal::KILL), Just(Signal(11))]
+            .prop_map(|signal| ExitStatus::Signaled { signal, core_dumped: false }),
+    ];
+    prop_oneof![
+        6 => (0u64..4000).prop_map(Step::Advance),
+        4 => (0usize..8, status).prop_map(|(pick, status)| Step::Exit { pick, status }),
+        1 => (0usize..4).prop_map(Step::FailNextSpawn),
+        1 => (0usize..4, any::<bool>()).prop_map(|(p, on)| Step::FailCheck(p, on)),
+        1 => (0usize..4, any::<bool>()).prop_map(|(p, on)| Step::FailKill(p, on)),
+        3 => (0usize..7, any::<bool>()).prop_map(|(n, w)| Step::Start(n, w)),
+        3 => (0usize..7, any::<bool>()).prop_map(|(n, w)| Step::Stop(n, w)),
+        1 => (0usize..7, prop_oneof![Just("HUP"), Just("bogus"), Just("0")])
+            .prop_map(|(n, s)| Step::SignalProcess(n, s)),
+        1 => any::<bool>().prop_map(Step::StartAll),
+        1 => any::<bool>().prop_map(Step::StopAll),
+        1 => any::<bool>().prop_map(Step::StartGroup),
+        1 => any::<bool>().prop_map(Step::StopGroup),
+        1 => prop_oneof![Just("USR1"), Just("x")].prop_map(Step::SignalAll),
+        1 => prop_oneof![Just(Signal::HUP), Just(Signal::TERM), Just(Signal::USR2), Just(Signal::CHLD)]
+            .prop_map(Step::Supervisord),
+        1 => Just(Step::LogFail),
+        1 => Just(Step::ClearFatal),
+        1 => Just(Step::Shutdown),
+    ]
+}
+
+fn process() -> impl Strategy<Value = (u64, u32, u8, u64, bool, bool)> {
+    (0u64..3, 0u32..3, 0u8..3, 0u64..4, any::<bool>(), any::<bool>())
+}
+
+fn spec(name: &str, o: (u64, u32, u8, u64, bool, bool)) -> ProcessSpec {
+    let mut p = ProcessSpec::new(name);
+    p.startsecs = secs(o.0);
+    p.startretries = o.1;
+    p.autorestart = [AutoRestart::Always, AutoRestart::Never, AutoRestart::Unexpected][o.2 as usize];
+    p.stopwaitsecs = secs(o.3);
+    p.autostart = o.4;
+    p.stopasgroup = o.5;
+    p.killasgroup = o.5;
+    p
+}
+
+fn config(opts: [(u64, u32, u8, u64, bool, bool); 4]) -> Vec<GroupSpec> {
+    let mut g0 = group("g0", 5, &[]);
+    g0.processes = vec![spec("p0", opts[0]), spec("p1", opts[1])];
+    let mut q0 = group("q0", 1, &[]);
+    q0.processes = vec![spec("q0", opts[2])];
+    let mut l0 = group("l0", -1, &[]);
+    l0.kind = GroupKind::EventListener;
+    l0.processes = vec![spec("l0", opts[3])];
+    vec![g0, q0, l0]
+}
+
+fn apply(sim: &mut Sim, step: &Step) {
+    let name = |n: usize| NAMES[n].to_string();
+    match step {
+        Step::Advance(ms_) => sim.advance(ms(*ms_)),
+        Step::Exit { pick, status } => {
+            let pids: Vec<_> = sim.live.keys().copied().collect();
+            if !pids.is_empty() {
+                sim.exit_pid(pids[pick % pids.len()], *status);
+            }
+        }
+        Step::FailNextSpawn(p) => {
+            sim.spawn_failures.entry(PROCS[*p].into()).or_default().push_back(SpawnError::fork_error(PROCS[*p], "ENOMEM"));
+        }
+        Step::FailCheck(p, on) => {
+            if *on {
+                sim.check_failures.insert(PROCS[*p].into(), SpawnError::not_found(PROCS[*p]));
+            } else {
+                sim.check_failures.remove(PROCS[*p]);
+            }
+        }
+        Step::FailKill(p, on) => {
+            if *on {
+                sim.kill_failures.insert(PROCS[*p].into());
+            } else {
+                sim.kill_failures.remove(PROCS[*p]);
+            }
+        }
+        Step::Start(n, wait) => {
+            sim.request(Request::Start { name: name(*n), wait: *wait });
+        }
+        Step::Stop(n, wait) => {
+            sim.request(Request::Stop { name: name(*n), wait: *wait });
+        }
+        Step::SignalProcess(n, s) => {
+            sim.request(Request::Signal { name: name(*n), signal: s.to_string() });
+        }
+        Step::StartAll(wait) => {
+            sim.request(Request::StartAll { wait: *wait });
+        }
+        Step::StopAll(wait) => {
+            sim.request(Request::StopAll { wait: *wait });
+        }
+        Step::StartGroup(wait) => {
+            sim.request(Request::StartGroup { name: "g0".into(), wait: *wait });
+        }
+        Step::StopGroup(wait) => {
+            sim.request(Request::StopGroup { name: "g0".into(), wait: *wait });
+        }
+        Step::SignalAll(s) => {
+            sim.request(Request::SignalAll { signal: s.to_string() });
+        }
+        Step::Supervisord(sig) => sim.signal(*sig),
+        Step::LogFail => sim.input(Input::LogClearFailed { target: LogTarget::Main, error: "EIO".into() }),
+        Step::ClearFatal => {
+            sim.request(Request::ClearFatal);
+        }
+        Step::Shutdown => {
+            sim.request(Request::Shutdown);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn invariants_hold_after_every_step(
+        opts in [process(), process(), process(), process()],
+        steps in proptest::collection::vec(step(), 1..60),
+    ) {
+        let mut sim = Sim::new(config(opts));
+        sim.check_invariants().map_err(TestCaseError::fail)?;
+        for s in &steps {
+            apply(&mut sim, s);
+            if let Err(e) = sim.check_invariants() {
+                return Err(TestCaseError::fail(format!("after {s:?}: {e}\n{}", sim.trace_text())));
+            }
+        }
+        // let the world settle: every child dies, kills are obeyed, time passes
+        sim.kill_failures.clear();
+        sim.obey_kills = true;
+        for _ in 0..30 {
+            let pids: Vec<_> = sim.live.keys().copied().collect();
+            for pid in pids {
+                sim.exit_pid(pid, ExitStatus::Signaled { signal: Signal::KILL, core_dumped: false });
+            }
+            sim.advance(secs(60));
+            sim.check_invariants().map_err(TestCaseError::fail)?;
+        }
+        let unanswered = sim.unanswered();
+        prop_assert!(unanswered.is_empty(), "unanswered {:?}\n{}", unanswered, sim.trace_text());
+    }
+}
