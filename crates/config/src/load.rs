@@ -82,7 +82,11 @@ pub fn load_str(text: &str, configfile: &str, ctx: &LoadContext) -> Result<Loade
     let servers = servers_from_document(&env.getter, &here)?;
     // realize(): resolve the user, normalise the log and pid files.
     if let Some(user) = &supervisord.user {
-        let uid = dt::name_to_uid(user, ctx).map_err(ConfigError::new)?;
+        let located = |m: String| match doc.get("supervisord", "user") {
+            Some(v) => ConfigError::new(m).at(&v.file, Some(v.line)).in_option("supervisord", Some("user")),
+            None => ConfigError::new(m),
+        };
+        let uid = dt::name_to_uid(user, ctx).map_err(located)?;
         supervisord.uid = Some(uid);
         supervisord.gid = ctx.users.user_by_uid(uid).map(|u| u.gid);
     }
