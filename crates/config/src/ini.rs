@@ -155,11 +155,11 @@ pub(crate) fn decode_utf8(bytes: &[u8]) -> std::result::Result<String, String> {
             while chunk_start > 0 && (bytes[chunk_start] & 0xC0) == 0x80 {
                 chunk_start -= 1;
             }
-            let pos = at - chunk_start;
-            let (len, reason) = match err.error_len() {
-                Some(n) if (0xC2..=0xF4).contains(&bytes[at]) => (n, "invalid continuation byte"),
-                Some(n) => (n, "invalid start byte"),
-                None => (bytes.len() - at, "unexpected end of data"),
+            let (pos, len, reason) = match err.error_len() {
+                Some(n) if (0xC2..=0xF4).contains(&bytes[at]) => (at - chunk_start, n, "invalid continuation byte"),
+                Some(n) => (at - chunk_start, n, "invalid start byte"),
+                // a truncated character at the end is only decoded (alone) by the final call
+                None => (0, bytes.len() - at, "unexpected end of data"),
             };
             Err(if len == 1 {
                 format!("'utf-8' codec can't decode byte 0x{:02x} in position {pos}: {reason}", bytes[at])
