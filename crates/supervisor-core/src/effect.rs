@@ -105,7 +105,12 @@ impl ProcessResult {
             Ok(()) => (FaultCode::Success, "OK".to_string()),
             Err(fault) => (fault.code, fault.to_string()),
         };
-        ProcessResult { name: name.to_string(), group: group.to_string(), status, description }
+        ProcessResult {
+            name: name.to_string(),
+            group: group.to_string(),
+            status,
+            description,
+        }
     }
 }
 

@@ -144,7 +144,9 @@ impl SpawnError {
     }
     /// `can't find command '<program>'`
     pub fn not_found(program: &str) -> Self {
-        SpawnError::NotFound { message: format!("can't find command {}", py_repr(program)) }
+        SpawnError::NotFound {
+            message: format!("can't find command {}", py_repr(program)),
+        }
     }
     /// `command at '<path>' is a directory`
     pub fn is_directory(path: &str) -> Self {
@@ -172,15 +174,21 @@ impl SpawnError {
     }
     /// `unknown error making dispatchers for '<name>': <ERRNO>`
     pub fn pipe_error(name: &str, errno_name: &str) -> Self {
-        Self::resources(format!("unknown error making dispatchers for '{name}': {errno_name}"))
+        Self::resources(format!(
+            "unknown error making dispatchers for '{name}': {errno_name}"
+        ))
     }
     /// `Too many processes in process table to spawn '<name>'` (EAGAIN from fork).
     pub fn process_table_full(name: &str) -> Self {
-        Self::resources(format!("Too many processes in process table to spawn '{name}'"))
+        Self::resources(format!(
+            "Too many processes in process table to spawn '{name}'"
+        ))
     }
     /// `unknown error during fork for '<name>': <ERRNO>`
     pub fn fork_error(name: &str, errno_name: &str) -> Self {
-        Self::resources(format!("unknown error during fork for '{name}': {errno_name}"))
+        Self::resources(format!(
+            "unknown error during fork for '{name}': {errno_name}"
+        ))
     }
     fn not_executable_msg(message: String) -> Self {
         SpawnError::NotExecutable { message }
@@ -193,7 +201,11 @@ impl SpawnError {
 /// Python's `repr()` of a str, as `%r` prints it in supervisord's messages: single quotes
 /// unless the text contains a single quote and no double quote.
 pub(crate) fn py_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
     for c in s.chars() {

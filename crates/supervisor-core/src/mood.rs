@@ -49,7 +49,10 @@ impl Supervisor {
                 format!("failure during shutdown: {reason}")
             }
         };
-        fx.push(Effect::Log { level: LogLevel::Critical, message });
+        fx.push(Effect::Log {
+            level: LogLevel::Critical,
+            message,
+        });
         self.fatal_reasons.push(reason);
     }
 
@@ -62,7 +65,10 @@ impl Supervisor {
         let reasons = std::mem::take(&mut self.fatal_reasons);
         fx.push(Effect::Log {
             level: LogLevel::Info,
-            message: format!("supervisord FATAL state cleared by request: {}", reasons.join("; ")),
+            message: format!(
+                "supervisord FATAL state cleared by request: {}",
+                reasons.join("; ")
+            ),
         });
     }
 

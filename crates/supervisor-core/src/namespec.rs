@@ -29,7 +29,9 @@ impl Supervisor {
         let bad_name = || Fault::new(FaultCode::BadName, namespec);
         let (group_name, process_name) = split_namespec(namespec);
         let group = self.group_index(group_name).ok_or_else(bad_name)?;
-        let Some(process_name) = process_name else { return Ok(Target::Group(group)) };
+        let Some(process_name) = process_name else {
+            return Ok(Target::Group(group));
+        };
         self.groups[group]
             .members
             .iter()

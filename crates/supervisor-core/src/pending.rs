@@ -96,12 +96,18 @@ impl Pending {
     /// Start collecting results for request `id`, one slot per (group, process).
     pub(crate) fn open_batch(&mut self, id: RequestId, slots: Vec<(String, String)>) {
         let outcomes = vec![None; slots.len()];
-        self.batches.push(Batch { id, slots, outcomes });
+        self.batches.push(Batch {
+            id,
+            slots,
+            outcomes,
+        });
     }
 
     /// Reply to a batch whose slots are all settled (e.g. an empty one).
     pub(crate) fn close_if_done(&mut self, id: RequestId, fx: &mut Vec<Effect>) {
-        let Some(i) = self.batches.iter().position(|b| b.id == id) else { return };
+        let Some(i) = self.batches.iter().position(|b| b.id == id) else {
+            return;
+        };
         if self.batches[i].outcomes.iter().any(Option::is_none) {
             return;
         }
@@ -113,7 +119,13 @@ impl Pending {
             .filter_map(|(slot, o)| o.map(|o| (slot, o)))
             .collect();
         // immediate ones first in process order, then deferred ones in completion order
-        done.sort_by_key(|(slot, o)| if o.immediate { (0, *slot as u64) } else { (1, o.seq) });
+        done.sort_by_key(|(slot, o)| {
+            if o.immediate {
+                (0, *slot as u64)
+            } else {
+                (1, o.seq)
+            }
+        });
         let results = done
             .iter()
             .map(|(slot, o)| {
@@ -121,7 +133,10 @@ impl Pending {
                 ProcessResult::new(group, name, &o.result)
             })
             .collect();
-        fx.push(Effect::Reply { id, result: Ok(Reply::Results(results)) });
+        fx.push(Effect::Reply {
+            id,
+            result: Ok(Reply::Results(results)),
+        });
     }
 
     /// Settle a slot; replies when a single request or a whole batch is done.
@@ -134,7 +149,10 @@ impl Pending {
     ) {
         match to {
             SlotRef::One { id } => {
-                fx.push(Effect::Reply { id: *id, result: result.map(|()| Reply::Bool(true)) });
+                fx.push(Effect::Reply {
+                    id: *id,
+                    result: result.map(|()| Reply::Bool(true)),
+                });
             }
             SlotRef::Many { id, slot } => {
                 self.seq += 1;
@@ -143,7 +161,11 @@ impl Pending {
                     && let Some(o) = b.outcomes.get_mut(*slot)
                     && o.is_none()
                 {
-                    *o = Some(Outcome { immediate, seq, result });
+                    *o = Some(Outcome {
+                        immediate,
+                        seq,
+                        result,
+                    });
                 }
                 self.close_if_done(*id, fx);
             }
@@ -180,7 +202,9 @@ impl Pending {
 
     /// Whether a stop request waits for `process` (drives "waiting for x to stop").
     pub(crate) fn waits_for_stop(&self, process: ProcessId) -> bool {
-        self.watches.iter().any(|w| w.process == process && w.want == Want::Stop)
+        self.watches
+            .iter()
+            .any(|w| w.process == process && w.want == Want::Stop)
     }
 
     /// Forget everything; returns each waiting request once (for a last reply).

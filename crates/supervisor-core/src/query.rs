@@ -65,8 +65,9 @@ pub(crate) fn timedelta(secs: i64) -> String {
 
 /// `time.strftime('%b %d %I:%M %p', localtime(epoch))` for a local offset from UTC.
 pub(crate) fn stop_time(epoch_secs: i64, utc_offset_secs: i32) -> String {
-    const MONTHS: [&str; 12] =
-        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let local = epoch_secs + i64::from(utc_offset_secs);
     let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400));
     // civil-from-days (H. Hinnant)
@@ -100,22 +101,30 @@ impl Supervisor {
     /// for every `supervisor.*` method.
     pub fn get_state(&self) -> Result<StateInfo, Fault> {
         self.check_mood()?;
-        Ok(StateInfo { code: self.mood, name: self.mood.name() })
+        Ok(StateInfo {
+            code: self.mood,
+            name: self.mood.name(),
+        })
     }
 
     /// The state of the process a namespec names (no fault; `None` if unknown).
     pub fn process_state(&self, namespec: &str) -> Option<ProcessStateCode> {
-        self.process_id(namespec).map(|id| self.processes[id.index()].code())
+        self.process_id(namespec)
+            .map(|id| self.processes[id.index()].code())
     }
 
     /// The pid of a process, if it has one.
     pub fn pid_of(&self, process: ProcessId) -> Option<crate::Pid> {
-        self.processes.get(process.index()).and_then(|p| p.state.pid())
+        self.processes
+            .get(process.index())
+            .and_then(|p| p.state.pid())
     }
 
     /// `(group, process)` names of a process id.
     pub fn names_of(&self, process: ProcessId) -> Option<(&str, &str)> {
-        self.processes.get(process.index()).map(|p| (p.group.as_str(), p.spec.name.as_str()))
+        self.processes
+            .get(process.index())
+            .map(|p| (p.group.as_str(), p.spec.name.as_str()))
     }
 
     /// Group names in ascending (priority, name) order.
@@ -125,7 +134,12 @@ impl Supervisor {
 
     /// `getProcessInfo(name)`: BAD_NAME for unknown names and group specs.
     /// `utc_offset_secs` is the local offset used for the stop time in descriptions.
-    pub fn process_info(&self, namespec: &str, now: SystemTime, utc_offset_secs: i32) -> Result<ProcessInfo, Fault> {
+    pub fn process_info(
+        &self,
+        namespec: &str,
+        now: SystemTime,
+        utc_offset_secs: i32,
+    ) -> Result<ProcessInfo, Fault> {
         self.check_mood()?;
         match self.resolve(namespec)? {
             Target::Process(id) => Ok(info(&self.processes[id.index()], now, utc_offset_secs)),
@@ -134,11 +148,18 @@ impl Supervisor {
     }
 
     /// `getAllProcessInfo()`: sorted by group name, then process name.
-    pub fn all_process_info(&self, now: SystemTime, utc_offset_secs: i32) -> Result<Vec<ProcessInfo>, Fault> {
+    pub fn all_process_info(
+        &self,
+        now: SystemTime,
+        utc_offset_secs: i32,
+    ) -> Result<Vec<ProcessInfo>, Fault> {
         self.check_mood()?;
         let mut all: Vec<&Process> = self.processes.iter().collect();
         all.sort_by(|a, b| (&a.group, &a.spec.name).cmp(&(&b.group, &b.spec.name)));
-        Ok(all.into_iter().map(|p| info(p, now, utc_offset_secs)).collect())
+        Ok(all
+            .into_iter()
+            .map(|p| info(p, now, utc_offset_secs))
+            .collect())
     }
 }
 
@@ -187,7 +208,10 @@ mod tests {
         assert_eq!(timedelta(5), "0:00:05");
         assert_eq!(timedelta(3723), "1:02:03");
         assert_eq!(timedelta(86_405), "1 day, 0:00:05");
-        assert_eq!(timedelta(3 * 86_400 + 4 * 3600 + 5 * 60 + 6), "3 days, 4:05:06");
+        assert_eq!(
+            timedelta(3 * 86_400 + 4 * 3600 + 5 * 60 + 6),
+            "3 days, 4:05:06"
+        );
         assert_eq!(timedelta(-4), "0:00:00");
     }
 

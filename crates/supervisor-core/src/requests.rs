@@ -17,7 +17,10 @@ fn fault(code: FaultCode, detail: impl Into<String>) -> Fault {
 /// 4.3 `datatypes.signal_number`: a number or a name (`HUP`, `sighup`), known to Python.
 pub(crate) fn parse_signal(value: &str) -> Option<Signal> {
     match value.trim().parse::<i64>() {
-        Ok(num) => i32::try_from(num).ok().filter(|&n| Signal::is_known_number(n)).map(Signal),
+        Ok(num) => i32::try_from(num)
+            .ok()
+            .filter(|&n| Signal::is_known_number(n))
+            .map(Signal),
         Err(_) => Signal::from_name(value),
     }
 }
@@ -34,7 +37,13 @@ impl Supervisor {
         }
     }
 
-    pub(crate) fn on_request(&mut self, id: RequestId, request: Request, now: Now, fx: &mut Vec<Effect>) {
+    pub(crate) fn on_request(
+        &mut self,
+        id: RequestId,
+        request: Request,
+        now: Now,
+        fx: &mut Vec<Effect>,
+    ) {
         let reply = |fx: &mut Vec<Effect>, result: Result<Reply, Fault>| {
             fx.push(Effect::Reply { id, result });
         };
@@ -50,18 +59,26 @@ impl Supervisor {
         match request {
             Request::Start { name, wait } => match self.resolve(&name) {
                 Err(f) => reply(fx, Err(f)),
-                Ok(Target::Group(g)) => self.start_batch(id, self.groups[g].members.clone(), wait, fx),
+                Ok(Target::Group(g)) => {
+                    self.start_batch(id, self.groups[g].members.clone(), wait, fx)
+                }
                 Ok(Target::Process(p)) => self.start_one(SlotRef::One { id }, p, name, wait, fx),
             },
             Request::StartGroup { name, wait } => match self.group_index(&name) {
                 None => reply(fx, Err(fault(FaultCode::BadName, name))),
                 Some(g) => self.start_batch(id, self.groups[g].members.clone(), wait, fx),
             },
-            Request::StartAll { wait } => self.start_batch(id, self.all_in_priority_order(), wait, fx),
+            Request::StartAll { wait } => {
+                self.start_batch(id, self.all_in_priority_order(), wait, fx)
+            }
             Request::Stop { name, wait } => match self.resolve(&name) {
                 Err(f) => reply(fx, Err(f)),
-                Ok(Target::Group(g)) => self.stop_batch(id, self.groups[g].members.clone(), wait, now, fx),
-                Ok(Target::Process(p)) => self.stop_one(SlotRef::One { id }, p, name, wait, now, fx),
+                Ok(Target::Group(g)) => {
+                    self.stop_batch(id, self.groups[g].members.clone(), wait, now, fx)
+                }
+                Ok(Target::Process(p)) => {
+                    self.stop_one(SlotRef::One { id }, p, name, wait, now, fx)
+                }
             },
             Request::StopGroup { name, wait } => match self.group_index(&name) {
                 None => reply(fx, Err(fault(FaultCode::BadName, name))),
@@ -107,7 +124,10 @@ impl Supervisor {
 
     /// 4.3 `_getAllProcesses()`: groups by priority, processes by priority (ascending).
     pub(crate) fn all_in_priority_order(&self) -> Vec<ProcessId> {
-        self.groups.iter().flat_map(|g| g.members.iter().copied()).collect()
+        self.groups
+            .iter()
+            .flat_map(|g| g.members.iter().copied())
+            .collect()
     }
 
     fn slots(&self, members: &[ProcessId]) -> Vec<(String, String)> {
@@ -120,10 +140,18 @@ impl Supervisor {
             .collect()
     }
 
-    fn start_batch(&mut self, id: RequestId, members: Vec<ProcessId>, wait: bool, fx: &mut Vec<Effect>) {
+    fn start_batch(
+        &mut self,
+        id: RequestId,
+        members: Vec<ProcessId>,
+        wait: bool,
+        fx: &mut Vec<Effect>,
+    ) {
         // predicate isNotRunning, evaluated when the request arrives
-        let chosen: Vec<ProcessId> =
-            members.into_iter().filter(|id| !self.processes[id.index()].code().is_running()).collect();
+        let chosen: Vec<ProcessId> = members
+            .into_iter()
+            .filter(|id| !self.processes[id.index()].code().is_running())
+            .collect();
         self.pending.open_batch(id, self.slots(&chosen));
         for (slot, p) in chosen.into_iter().enumerate() {
             let name = self.processes[p.index()].namespec();
@@ -134,9 +162,22 @@ impl Supervisor {
 
     /// startProcess: first 4.3's command pre-check (a failure leaves the state untouched),
     /// then the state checks, then the spawn; see `on_command_checked`.
-    fn start_one(&mut self, to: SlotRef, process: ProcessId, name: String, wait: bool, fx: &mut Vec<Effect>) {
+    fn start_one(
+        &mut self,
+        to: SlotRef,
+        process: ProcessId,
+        name: String,
+        wait: bool,
+        fx: &mut Vec<Effect>,
+    ) {
         let check = self.new_check();
-        self.pending.add_check(Check { id: check, process, wait, name, to });
+        self.pending.add_check(Check {
+            id: check,
+            process,
+            wait,
+            name,
+            to,
+        });
         fx.push(Effect::CheckCommand { check, process });
     }
 
@@ -147,15 +188,23 @@ impl Supervisor {
         now: Now,
         fx: &mut Vec<Effect>,
     ) {
-        let Some(c) = self.pending.take_check(check) else { return };
-        let Some(p) = self.processes.get(c.process.index()) else { return };
+        let Some(c) = self.pending.take_check(check) else {
+            return;
+        };
+        let Some(p) = self.processes.get(c.process.index()) else {
+            return;
+        };
         let outcome = match (self.check_mood(), result) {
             (Err(f), _) => Err(f),
-            (Ok(()), Err(SpawnError::NotFound { message })) => Err(fault(FaultCode::NoFile, message)),
+            (Ok(()), Err(SpawnError::NotFound { message })) => {
+                Err(fault(FaultCode::NoFile, message))
+            }
             (Ok(()), Err(SpawnError::NotExecutable { message })) => {
                 Err(fault(FaultCode::NotExecutable, message))
             }
-            (Ok(()), Err(SpawnError::Resources { .. })) => Err(fault(FaultCode::SpawnError, &c.name)),
+            (Ok(()), Err(SpawnError::Resources { .. })) => {
+                Err(fault(FaultCode::SpawnError, &c.name))
+            }
             (Ok(()), Ok(())) => match p.code() {
                 code if code.is_running() => Err(fault(FaultCode::AlreadyStarted, &c.name)),
                 ProcessStateCode::Unknown => Err(fault(
@@ -181,16 +230,30 @@ impl Supervisor {
             }
             Ok(()) => {
                 let want = Want::Start { wait: c.wait };
-                self.pending.watch(Watch { process: c.process, want, name: c.name, to: c.to });
+                self.pending.watch(Watch {
+                    process: c.process,
+                    want,
+                    name: c.name,
+                    to: c.to,
+                });
                 self.apply(c.process, ProcEvent::Start, now, fx);
             }
         }
     }
 
-    fn stop_batch(&mut self, id: RequestId, members: Vec<ProcessId>, wait: bool, now: Now, fx: &mut Vec<Effect>) {
+    fn stop_batch(
+        &mut self,
+        id: RequestId,
+        members: Vec<ProcessId>,
+        wait: bool,
+        now: Now,
+        fx: &mut Vec<Effect>,
+    ) {
         // predicate isRunning, evaluated when the request arrives
-        let chosen: Vec<ProcessId> =
-            members.into_iter().filter(|id| self.processes[id.index()].code().is_running()).collect();
+        let chosen: Vec<ProcessId> = members
+            .into_iter()
+            .filter(|id| self.processes[id.index()].code().is_running())
+            .collect();
         self.pending.open_batch(id, self.slots(&chosen));
         for (slot, p) in chosen.into_iter().enumerate() {
             let name = self.processes[p.index()].namespec();
@@ -199,19 +262,40 @@ impl Supervisor {
         self.pending.close_if_done(id, fx);
     }
 
-    fn stop_one(&mut self, to: SlotRef, process: ProcessId, name: String, wait: bool, now: Now, fx: &mut Vec<Effect>) {
+    fn stop_one(
+        &mut self,
+        to: SlotRef,
+        process: ProcessId,
+        name: String,
+        wait: bool,
+        now: Now,
+        fx: &mut Vec<Effect>,
+    ) {
         if !self.processes[process.index()].code().is_running() {
-            return self.pending.settle(&to, true, Err(fault(FaultCode::NotRunning, name)), fx);
+            return self
+                .pending
+                .settle(&to, true, Err(fault(FaultCode::NotRunning, name)), fx);
         }
         self.apply(process, ProcEvent::Stop, now, fx);
         if !wait || self.processes[process.index()].code().is_stopped() {
             return self.pending.settle(&to, true, Ok(()), fx);
         }
-        self.pending.watch(Watch { process, want: Want::Stop, name, to });
+        self.pending.watch(Watch {
+            process,
+            want: Want::Stop,
+            name,
+            to,
+        });
     }
 
     /// signalProcess for one process: BAD_SIGNAL, then NOT_RUNNING, then the signal.
-    fn signal_one(&mut self, process: ProcessId, name: &str, signal: &str, fx: &mut Vec<Effect>) -> Result<(), Fault> {
+    fn signal_one(
+        &mut self,
+        process: ProcessId,
+        name: &str,
+        signal: &str,
+        fx: &mut Vec<Effect>,
+    ) -> Result<(), Fault> {
         let sig = parse_signal(signal).ok_or_else(|| fault(FaultCode::BadSignal, signal))?;
         let p = &self.processes[process.index()];
         if !p.code().is_signallable() {
@@ -219,18 +303,35 @@ impl Supervisor {
         }
         let Some(pid) = p.state.pid() else {
             // STARTING before the fork returned: 4.3's signal() on a pid-less process
-            return Err(fault(FaultCode::Failed, text::not_running_for_signal(&p.spec.name, sig)));
+            return Err(fault(
+                FaultCode::Failed,
+                text::not_running_for_signal(&p.spec.name, sig),
+            ));
         };
-        fx.push(Effect::Log { level: LogLevel::Debug, message: text::sending(&p.spec.name, pid, sig) });
-        fx.push(Effect::Signal { process, pid, signal: sig });
+        fx.push(Effect::Log {
+            level: LogLevel::Debug,
+            message: text::sending(&p.spec.name, pid, sig),
+        });
+        fx.push(Effect::Signal {
+            process,
+            pid,
+            signal: sig,
+        });
         Ok(())
     }
 
     /// signalProcessGroup / signalAllProcesses: synchronous, one result per signallable
     /// process (a bad signal gives a BAD_SIGNAL entry per process, not a fault).
-    fn signal_batch(&mut self, members: Vec<ProcessId>, signal: &str, fx: &mut Vec<Effect>) -> Vec<ProcessResult> {
-        let chosen: Vec<ProcessId> =
-            members.into_iter().filter(|id| self.processes[id.index()].code().is_signallable()).collect();
+    fn signal_batch(
+        &mut self,
+        members: Vec<ProcessId>,
+        signal: &str,
+        fx: &mut Vec<Effect>,
+    ) -> Vec<ProcessResult> {
+        let chosen: Vec<ProcessId> = members
+            .into_iter()
+            .filter(|id| self.processes[id.index()].code().is_signallable())
+            .collect();
         chosen
             .into_iter()
             .map(|id| {
@@ -251,7 +352,9 @@ impl Supervisor {
             | Note::KillFailed { process, .. } => *process,
             Note::SignalFailed { .. } => return,
         };
-        let Some(p) = self.processes.get(process.index()) else { return };
+        let Some(p) = self.processes.get(process.index()) else {
+            return;
+        };
         let mut keep = Vec::new();
         for w in self.pending.take_watches(process) {
             let decided: Option<(bool, Result<(), Fault>)> = match (w.want, note) {
@@ -259,7 +362,13 @@ impl Supervisor {
                 (Want::Start { .. }, Note::SpawnFailed { .. }) => {
                     Some((true, Err(fault(FaultCode::SpawnError, &w.name))))
                 }
-                (Want::Start { wait: true }, Note::Changed { to: ProcessStateCode::Running, .. }) => {
+                (
+                    Want::Start { wait: true },
+                    Note::Changed {
+                        to: ProcessStateCode::Running,
+                        ..
+                    },
+                ) => {
                     // startsecs=0: 4.3 sees RUNNING during the request itself
                     Some((p.spec.startsecs.is_zero(), Ok(())))
                 }
@@ -273,9 +382,14 @@ impl Supervisor {
                     };
                     Some((false, Err(fault(code, &w.name))))
                 }
-                (Want::Stop, Note::KillFailed { message, first: true, .. }) => {
-                    Some((true, Err(fault(FaultCode::Failed, message.clone()))))
-                }
+                (
+                    Want::Stop,
+                    Note::KillFailed {
+                        message,
+                        first: true,
+                        ..
+                    },
+                ) => Some((true, Err(fault(FaultCode::Failed, message.clone())))),
                 (Want::Stop, Note::Changed { to, .. }) if to.is_stopped() => Some((false, Ok(()))),
                 _ => None,
             };

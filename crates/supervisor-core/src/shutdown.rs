@@ -57,12 +57,18 @@ impl Supervisor {
             return;
         }
         let due = self.shutdown.as_ref().is_some_and(|s| {
-            s.last_report.is_none_or(|at| now.mono >= at + DIE_REPORT_EVERY + TICK)
+            s.last_report
+                .is_none_or(|at| now.mono >= at + DIE_REPORT_EVERY + TICK)
         });
         if due {
-            let names: Vec<&str> =
-                unstopped.iter().map(|&i| self.processes[i].spec.name.as_str()).collect();
-            fx.push(Effect::Log { level: LogLevel::Info, message: text::waiting_to_die(&names) });
+            let names: Vec<&str> = unstopped
+                .iter()
+                .map(|&i| self.processes[i].spec.name.as_str())
+                .collect();
+            fx.push(Effect::Log {
+                level: LogLevel::Info,
+                message: text::waiting_to_die(&names),
+            });
             for &i in &unstopped {
                 let p = &self.processes[i];
                 fx.push(Effect::Log {
@@ -82,7 +88,10 @@ impl Supervisor {
         if s.finished || self.processes.iter().all(|p| p.code().is_stopped()) {
             return None;
         }
-        Some(s.last_report.map_or(self.last_mono, |at| at + DIE_REPORT_EVERY + TICK))
+        Some(
+            s.last_report
+                .map_or(self.last_mono, |at| at + DIE_REPORT_EVERY + TICK),
+        )
     }
 
     /// 4.3 `ProcessGroupBase.stop_all`: in descending (priority, name) order, stop RUNNING
@@ -130,5 +139,8 @@ impl Supervisor {
 }
 
 fn reply_shutdown(id: RequestId) -> Effect {
-    Effect::Reply { id, result: Err(Fault::new(FaultCode::ShutdownState, "")) }
+    Effect::Reply {
+        id,
+        result: Err(Fault::new(FaultCode::ShutdownState, "")),
+    }
 }

@@ -91,7 +91,12 @@ impl Supervisor {
                     history: History::default(),
                 });
             }
-            groups.push(Group { name: g.name, priority: g.priority, kind: g.kind, members });
+            groups.push(Group {
+                name: g.name,
+                priority: g.priority,
+                kind: g.kind,
+                members,
+            });
         }
         let mut core = Supervisor {
             groups,
@@ -106,7 +111,11 @@ impl Supervisor {
         let mut fx: Vec<Effect> = core
             .groups
             .iter()
-            .map(|g| Effect::Event(Event::GroupAdded { group: g.name.clone() }))
+            .map(|g| {
+                Effect::Event(Event::GroupAdded {
+                    group: g.name.clone(),
+                })
+            })
             .collect();
         fx.push(Effect::Event(Event::SupervisorRunning));
         core.step(now, &mut fx);
@@ -161,7 +170,10 @@ impl Supervisor {
                 self.enter_fatal(reason, &mut fx);
             }
             Input::LogRemoveFailed { path, error } => {
-                self.enter_fatal(format!("could not remove log file {path}: {error}"), &mut fx);
+                self.enter_fatal(
+                    format!("could not remove log file {path}: {error}"),
+                    &mut fx,
+                );
             }
         }
         self.step(now, &mut fx);
@@ -190,7 +202,11 @@ impl Supervisor {
                         consider(*retry_at);
                     }
                 }
-                ProcessState::Stopping { kill_at, reported_at, .. } => {
+                ProcessState::Stopping {
+                    kill_at,
+                    reported_at,
+                    ..
+                } => {
                     consider(*kill_at);
                     if let Some(at) = reported_at.filter(|_| self.pending.waits_for_stop(p.id)) {
                         consider(at + STOP_REPORT_EVERY + TICK);
@@ -212,17 +228,26 @@ impl Supervisor {
 
     fn clamp(&mut self, now: Now) -> Now {
         self.last_mono = self.last_mono.max(now.mono);
-        Now { mono: self.last_mono, wall: now.wall }
+        Now {
+            mono: self.last_mono,
+            wall: now.wall,
+        }
     }
 
     /// Whether supervisord starts processes (4.3: mood above RESTARTING).
     pub(crate) fn may_start(&self) -> bool {
-        matches!(self.mood, SupervisorStateCode::Running | SupervisorStateCode::Fatal)
+        matches!(
+            self.mood,
+            SupervisorStateCode::Running | SupervisorStateCode::Fatal
+        )
     }
 
     /// The process whose state holds `pid`.
     pub(crate) fn holder_of(&self, pid: Pid) -> Option<crate::ProcessId> {
-        self.processes.iter().find(|p| p.state.pid() == Some(pid)).map(|p| p.id)
+        self.processes
+            .iter()
+            .find(|p| p.state.pid() == Some(pid))
+            .map(|p| p.id)
     }
 
     pub(crate) fn new_check(&mut self) -> CheckId {
@@ -232,10 +257,22 @@ impl Supervisor {
 
     /// Run one process transition, then act on what it noted: settle waiting requests,
     /// enter supervisord FATAL on kill failures.
-    pub(crate) fn apply(&mut self, id: ProcessId, event: ProcEvent<'_>, now: Now, fx: &mut Vec<Effect>) {
-        let Some(p) = self.processes.get_mut(id.index()) else { return };
+    pub(crate) fn apply(
+        &mut self,
+        id: ProcessId,
+        event: ProcEvent<'_>,
+        now: Now,
+        fx: &mut Vec<Effect>,
+    ) {
+        let Some(p) = self.processes.get_mut(id.index()) else {
+            return;
+        };
         let mut notes = Vec::new();
-        let mut ctx = Ctx { now, fx, notes: &mut notes };
+        let mut ctx = Ctx {
+            now,
+            fx,
+            notes: &mut notes,
+        };
         transition::transition(p, event, &mut ctx);
         for note in notes {
             match &note {

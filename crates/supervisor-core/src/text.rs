@@ -16,7 +16,10 @@ pub(crate) fn exit_code(status: ExitStatus) -> i32 {
 pub(crate) fn exit_message(status: ExitStatus) -> String {
     match status {
         ExitStatus::Code(code) => format!("exit status {}", code & 0xffff),
-        ExitStatus::Signaled { signal, core_dumped } => {
+        ExitStatus::Signaled {
+            signal,
+            core_dumped,
+        } => {
             let core = if core_dumped { " (core dumped)" } else { "" };
             format!("terminated by {}{core}", signal.name())
         }
@@ -25,7 +28,11 @@ pub(crate) fn exit_message(status: ExitStatus) -> String {
 
 /// `startsecs` as 4.3 prints it (an int in every real config).
 pub(crate) fn seconds(d: Duration) -> String {
-    if d.subsec_nanos() == 0 { d.as_secs().to_string() } else { d.as_secs_f64().to_string() }
+    if d.subsec_nanos() == 0 {
+        d.as_secs().to_string()
+    } else {
+        d.as_secs_f64().to_string()
+    }
 }
 
 pub(crate) fn spawned(name: &str, pid: Pid) -> String {
@@ -53,7 +60,10 @@ pub(crate) fn gave_up(name: &str) -> String {
 }
 pub(crate) fn killing(name: &str, pid: Pid, to_group: bool, signal: Signal) -> String {
     let group = if to_group { "process group " } else { "" };
-    format!("killing {name} (pid {pid}) {group}with signal {}", signal.name())
+    format!(
+        "killing {name} (pid {pid}) {group}with signal {}",
+        signal.name()
+    )
 }
 pub(crate) fn killing_with_sigkill(name: &str, pid: Pid) -> String {
     format!("killing '{name}' ({pid}) with SIGKILL")
@@ -71,7 +81,10 @@ pub(crate) fn sending(name: &str, pid: Pid, signal: Signal) -> String {
     format!("sending {name} (pid {pid}) sig {}", signal.name())
 }
 pub(crate) fn not_running_for_signal(name: &str, signal: Signal) -> String {
-    format!("attempted to send {name} sig {} but it wasn't running", signal.name())
+    format!(
+        "attempted to send {name} sig {} but it wasn't running",
+        signal.name()
+    )
 }
 pub(crate) fn waiting_to_stop(name: &str) -> String {
     format!("waiting for {name} to stop")
@@ -86,5 +99,8 @@ pub(crate) fn received(signal: Signal, meaning: &str) -> String {
     format!("received {} indicating {meaning}", signal.name())
 }
 pub(crate) fn ignored_hup(signal: Signal) -> String {
-    format!("ignored {} indicating restart request (shutdown in progress)", signal.name())
+    format!(
+        "ignored {} indicating restart request (shutdown in progress)",
+        signal.name()
+    )
 }

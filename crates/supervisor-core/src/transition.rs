@@ -98,15 +98,25 @@ pub(crate) fn transition(p: &mut Process, event: ProcEvent<'_>, ctx: &mut Ctx<'_
         // ---- start requests: STOPPED/EXITED/FATAL/BACKOFF -> STARTING
         (S::Stopped | S::Exited { .. } | S::Fatal | S::Backoff { .. }, E::Start) => spawn(p, ctx),
         (S::Spawning { .. }, E::Start) => {} // already spawning; requests check first
-        (S::Starting { pid, .. } | S::Running { pid } | S::Stopping { pid, .. }, E::Start)
-        | (S::Unknown { pid }, E::Start) => {
+        (
+            S::Starting { .. } | S::Running { .. } | S::Stopping { .. } | S::Unknown { .. },
+            E::Start,
+        ) => {
             // 4.3 spawn(): "process 'x' already running" when a pid exists.
-            let _ = pid;
-            ctx.log(LogLevel::Warn, format!("process '{}' already running", p.spec.name));
+            ctx.log(
+                LogLevel::Warn,
+                format!("process '{}' already running", p.spec.name),
+            );
         }
 
         // ---- spawn outcomes
-        (S::Spawning { since, stop_requested }, E::Spawned(pid)) => {
+        (
+            S::Spawning {
+                since,
+                stop_requested,
+            },
+            E::Spawned(pid),
+        ) => {
             set_state(p, S::Starting { pid, since }, ctx, true, Some(pid));
             ctx.log(LogLevel::Info, text::spawned(&p.spec.name, pid));
             ctx.notes.push(Note::Spawned { process: p.id });
@@ -136,7 +146,10 @@ pub(crate) fn transition(p: &mut Process, event: ProcEvent<'_>, ctx: &mut Ctx<'_
         ) => {
             // Not waiting for a spawn: a confused driver. The core cannot own a pid it did
             // not ask for, so it only says so.
-            ctx.log(LogLevel::Warn, format!("ignored spawn report for '{}'", p.spec.name));
+            ctx.log(
+                LogLevel::Warn,
+                format!("ignored spawn report for '{}'", p.spec.name),
+            );
         }
 
         // ---- reaped children
@@ -166,7 +179,11 @@ pub(crate) fn transition(p: &mut Process, event: ProcEvent<'_>, ctx: &mut Ctx<'_
             p.history.laststop = Some(ctx.now.wall);
             p.history.exitstatus = Some(text::exit_code(status));
             set_state(p, S::Stopped, ctx, true, Some(pid));
-            let level = if is_expected(p, status) { LogLevel::Info } else { LogLevel::Warn };
+            let level = if is_expected(p, status) {
+                LogLevel::Info
+            } else {
+                LogLevel::Warn
+            };
             ctx.log(level, text::stopped(&p.spec.name, status));
         }
         (
@@ -202,17 +219,39 @@ pub(crate) fn transition(p: &mut Process, event: ProcEvent<'_>, ctx: &mut Ctx<'_
             if now >= since + p.spec.startsecs + TICK {
                 p.history.backoff = 0;
                 set_state(p, S::Running { pid }, ctx, true, Some(pid));
-                ctx.log(LogLevel::Info, text::success(&p.spec.name, p.spec.startsecs));
+                ctx.log(
+                    LogLevel::Info,
+                    text::success(&p.spec.name, p.spec.startsecs),
+                );
             }
         }
-        (S::Stopping { pid, kill_at, reported_at, .. }, E::Tick { .. }) => {
+        (
+            S::Stopping {
+                pid,
+                kill_at,
+                reported_at,
+                ..
+            },
+            E::Tick { .. },
+        ) => {
             if now >= kill_at {
-                ctx.log(LogLevel::Warn, text::killing_with_sigkill(&p.spec.name, pid));
+                ctx.log(
+                    LogLevel::Warn,
+                    text::killing_with_sigkill(&p.spec.name, pid),
+                );
                 let to_group = p.spec.killasgroup;
                 // Repeats every stopwaitsecs until reaped; at least 1 s apart so that
                 // stopwaitsecs=0 cannot make a busy loop (4.3 repeats once per 1-s loop).
                 let every = p.spec.stopwaitsecs.max(Duration::from_secs(1));
-                send_kill(p, pid, (Signal::KILL, true), to_group, every, reported_at, ctx);
+                send_kill(
+                    p,
+                    pid,
+                    (Signal::KILL, true),
+                    to_group,
+                    every,
+                    reported_at,
+                    ctx,
+                );
             }
         }
         (S::Spawning { .. } | S::Running { .. } | S::Fatal | S::Unknown { .. }, E::Tick { .. }) => {
@@ -222,16 +261,30 @@ pub(crate) fn transition(p: &mut Process, event: ProcEvent<'_>, ctx: &mut Ctx<'_
         // ---- stop requests and shutdown
         (S::Backoff { .. }, E::Stop) => {
             // BACKOFF -> STOPPED at once, backoff counter kept (quirk §11 item 6).
-            ctx.log(LogLevel::Debug, text::attempted_kill_in_backoff(&p.spec.name));
+            ctx.log(
+                LogLevel::Debug,
+                text::attempted_kill_in_backoff(&p.spec.name),
+            );
             set_state(p, S::Stopped, ctx, true, None);
         }
         (S::Starting { pid, .. } | S::Running { pid }, E::Stop) => {
             let to_group = p.spec.stopasgroup;
             let wait = p.spec.stopwaitsecs;
-            send_kill(p, pid, (p.spec.stopsignal, false), to_group, wait, None, ctx);
+            send_kill(
+                p,
+                pid,
+                (p.spec.stopsignal, false),
+                to_group,
+                wait,
+                None,
+                ctx,
+            );
         }
         (S::Spawning { since, .. }, E::Stop) => {
-            p.state = S::Spawning { since, stop_requested: true };
+            p.state = S::Spawning {
+                since,
+                stop_requested: true,
+            };
         }
         (
             S::Stopping { .. } | S::Stopped | S::Exited { .. } | S::Fatal | S::Unknown { .. },
@@ -254,10 +307,18 @@ pub(crate) fn transition(p: &mut Process, event: ProcEvent<'_>, ctx: &mut Ctx<'_
         (S::Starting { pid, .. } | S::Running { pid }, E::KillFailed(error)) => {
             kill_failed(p, pid, error, true, ctx);
         }
-        (S::Stopping { pid, sigkill_sent, .. }, E::KillFailed(error)) => {
+        (
+            S::Stopping {
+                pid, sigkill_sent, ..
+            },
+            E::KillFailed(error),
+        ) => {
             kill_failed(p, pid, error, !sigkill_sent, ctx);
         }
-        (S::Starting { pid, .. } | S::Running { pid } | S::Stopping { pid, .. }, E::SignalFailed(error)) => {
+        (
+            S::Starting { pid, .. } | S::Running { pid } | S::Stopping { pid, .. },
+            E::SignalFailed(error),
+        ) => {
             let message = text::signal_problem(&p.spec.name, pid, error);
             ctx.log(LogLevel::Critical, message.clone());
             set_state(p, S::Unknown { pid }, ctx, true, Some(pid));
@@ -265,7 +326,10 @@ pub(crate) fn transition(p: &mut Process, event: ProcEvent<'_>, ctx: &mut Ctx<'_
         }
         (S::Unknown { pid }, E::KillFailed(error) | E::SignalFailed(error)) => {
             // already UNKNOWN: the failure is still worth a CRIT line
-            ctx.log(LogLevel::Critical, text::kill_problem(&p.spec.name, pid, error));
+            ctx.log(
+                LogLevel::Critical,
+                text::kill_problem(&p.spec.name, pid, error),
+            );
         }
         (
             S::Stopped | S::Spawning { .. } | S::Backoff { .. } | S::Exited { .. } | S::Fatal,
@@ -288,8 +352,18 @@ fn exited_from_running(p: &mut Process, pid: Pid, status: ExitStatus, ctx: &mut 
     if !expected {
         p.history.spawnerr = Some(format!("Bad exit code {}", text::exit_code(status)));
     }
-    set_state(p, ProcessState::Exited { expected }, ctx, expected, Some(pid));
-    let level = if expected { LogLevel::Info } else { LogLevel::Warn };
+    set_state(
+        p,
+        ProcessState::Exited { expected },
+        ctx,
+        expected,
+        Some(pid),
+    );
+    let level = if expected {
+        LogLevel::Info
+    } else {
+        LogLevel::Warn
+    };
     ctx.log(level, text::exited(&p.spec.name, status, expected));
 }
 
@@ -297,7 +371,10 @@ fn spawn(p: &mut Process, ctx: &mut Ctx<'_>) {
     p.history.laststart = Some(ctx.now.wall);
     p.history.spawnerr = None;
     p.history.exitstatus = None;
-    let state = ProcessState::Spawning { since: ctx.now.mono, stop_requested: false };
+    let state = ProcessState::Spawning {
+        since: ctx.now.mono,
+        stop_requested: false,
+    };
     set_state(p, state, ctx, true, None);
     ctx.fx.push(Effect::Spawn {
         process: p.id,
@@ -333,10 +410,29 @@ fn send_kill(
     reported_at: Option<Instant>,
     ctx: &mut Ctx<'_>,
 ) {
-    ctx.log(LogLevel::Debug, text::killing(&p.spec.name, pid, to_group, signal));
+    ctx.log(
+        LogLevel::Debug,
+        text::killing(&p.spec.name, pid, to_group, signal),
+    );
     let kill_at = ctx.now.mono + wait;
-    set_state(p, ProcessState::Stopping { pid, kill_at, sigkill_sent, reported_at }, ctx, true, Some(pid));
-    ctx.fx.push(Effect::Kill { process: p.id, pid, signal, to_group });
+    set_state(
+        p,
+        ProcessState::Stopping {
+            pid,
+            kill_at,
+            sigkill_sent,
+            reported_at,
+        },
+        ctx,
+        true,
+        Some(pid),
+    );
+    ctx.fx.push(Effect::Kill {
+        process: p.id,
+        pid,
+        signal,
+        to_group,
+    });
 }
 
 fn kill_failed(p: &mut Process, pid: Pid, error: &str, first: bool, ctx: &mut Ctx<'_>) {
@@ -344,7 +440,11 @@ fn kill_failed(p: &mut Process, pid: Pid, error: &str, first: bool, ctx: &mut Ct
     ctx.log(LogLevel::Critical, message.clone());
     // Noted before the state change: a stop request waiting on this process must see the
     // failure (FAILED) before it sees UNKNOWN, which is a stopped state.
-    ctx.notes.push(Note::KillFailed { process: p.id, message, first });
+    ctx.notes.push(Note::KillFailed {
+        process: p.id,
+        message,
+        first,
+    });
     set_state(p, ProcessState::Unknown { pid }, ctx, true, Some(pid));
 }
 

@@ -5,23 +5,24 @@
 mod sim;
 
 mod scenarios {
-    mod autostart_spawns_in_priority_order;
-    mod starting_to_running_after_startsecs;
-    mod exit_too_quickly_to_backoff;
-    mod backoff_to_fatal;
-    mod running_exit_expected_or_not;
     mod autorestart_policies;
-    mod stopwaitsecs_then_sigkill;
-    mod stop_from_backoff_keeps_backoff_count;
-    mod stopped_by_request_never_autostarts;
-    mod start_request_faults;
-    mod stop_and_signal_request_faults;
+    mod autostart_spawns_in_priority_order;
+    mod backoff_to_fatal;
+    mod boot_trace;
     mod deferred_replies;
+    mod exit_too_quickly_to_backoff;
     mod group_and_all_ordering;
-    mod shutdown_order;
-    mod supervisord_fatal;
-    mod supervisord_signals;
+    mod poll_timeout_and_clock;
     mod process_info_descriptions;
     mod random_traces_keep_invariants;
-    mod boot_trace;
+    mod running_exit_expected_or_not;
+    mod shutdown_order;
+    mod start_request_faults;
+    mod starting_to_running_after_startsecs;
+    mod stop_and_signal_request_faults;
+    mod stop_from_backoff_keeps_backoff_count;
+    mod stopped_by_request_never_autostarts;
+    mod stopwaitsecs_then_sigkill;
+    mod supervisord_fatal;
+    mod supervisord_signals;
 }

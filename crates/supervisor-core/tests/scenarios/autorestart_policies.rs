@@ -17,14 +17,24 @@ fn always_restarts_even_expected_exits_immediately() {
     let sim = run(AutoRestart::Always, code(0));
     assert_eq!(sim.state("a"), S::Starting);
     assert_eq!(sim.spawns, ["a"]);
-    assert!(sim.trace.iter().all(|l| l.starts_with("   2.000")), "same instant: {}", sim.trace_text());
+    assert!(
+        sim.trace.iter().all(|l| l.starts_with("   2.000")),
+        "same instant: {}",
+        sim.trace_text()
+    );
 }
 
 #[test]
 fn unexpected_restarts_only_unexpected_exits() {
     assert_eq!(run(AutoRestart::Unexpected, code(0)).state("a"), S::Exited);
-    assert_eq!(run(AutoRestart::Unexpected, code(1)).state("a"), S::Starting);
-    assert_eq!(run(AutoRestart::Unexpected, killed(Signal::TERM)).state("a"), S::Starting);
+    assert_eq!(
+        run(AutoRestart::Unexpected, code(1)).state("a"),
+        S::Starting
+    );
+    assert_eq!(
+        run(AutoRestart::Unexpected, killed(Signal::TERM)).state("a"),
+        S::Starting
+    );
 }
 
 #[test]
@@ -40,5 +50,9 @@ fn crash_after_running_restarts_forever_once_per_startsecs() {
         assert_eq!(sim.state("a"), S::Running);
         sim.exit("a", code(1));
     }
-    assert_eq!(sim.state("a"), S::Starting, "never FATAL: no backoff after RUNNING");
+    assert_eq!(
+        sim.state("a"),
+        S::Starting,
+        "never FATAL: no backoff after RUNNING"
+    );
 }

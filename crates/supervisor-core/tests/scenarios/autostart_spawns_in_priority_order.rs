@@ -17,18 +17,40 @@ fn boot_spawns_everything_at_once_in_priority_order() {
     ]);
     assert_eq!(
         sim.spawns,
-        ["listener", "db", "web:web_0", "web:web_a", "web:web_b", "alpha", "zeta"]
+        [
+            "listener",
+            "db",
+            "web:web_0",
+            "web:web_a",
+            "web:web_b",
+            "alpha",
+            "zeta"
+        ]
     );
-    assert!(sim.trace.iter().all(|l| l.starts_with("   0.000")), "{}", sim.trace_text());
-    assert_eq!(sim.core.group_names(), ["listener", "db", "web", "alpha", "zeta"]);
+    assert!(
+        sim.trace.iter().all(|l| l.starts_with("   0.000")),
+        "{}",
+        sim.trace_text()
+    );
+    assert_eq!(
+        sim.core.group_names(),
+        ["listener", "db", "web", "alpha", "zeta"]
+    );
 }
 
 #[test]
 fn autostart_false_stays_stopped_and_not_started() {
     let sim = Sim::new(vec![prog("manual", |p| p.autostart = false)]);
     assert!(sim.spawns.is_empty());
-    assert_eq!(sim.state("manual"), supervisor_core::ProcessStateCode::Stopped);
-    assert_eq!(sim.core.poll_timeout(), None, "an idle daemon makes no wakeups");
+    assert_eq!(
+        sim.state("manual"),
+        supervisor_core::ProcessStateCode::Stopped
+    );
+    assert_eq!(
+        sim.core.poll_timeout(),
+        None,
+        "an idle daemon makes no wakeups"
+    );
 }
 
 #[test]

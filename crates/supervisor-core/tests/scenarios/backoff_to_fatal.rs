@@ -33,8 +33,14 @@ fn retries_wait_one_two_three_seconds_then_fatal() {
         LogLevel::Info,
         "gave up: a entered FATAL state, too many start retries too quickly"
     ));
-    let info = sim.core.process_info("a", sim.clock().wall, 0).expect("info");
-    assert_eq!(info.description, "Exited too quickly (process log may have details)");
+    let info = sim
+        .core
+        .process_info("a", sim.clock().wall, 0)
+        .expect("info");
+    assert_eq!(
+        info.description,
+        "Exited too quickly (process log may have details)"
+    );
     assert_eq!(sim.core.poll_timeout(), None, "FATAL has no deadline");
 }
 
@@ -44,7 +50,10 @@ fn fatal_happens_in_the_step_that_exhausts_the_retries() {
     sim.exit("a", code(1));
     assert_eq!(sim.state("a"), S::Fatal);
     let tail: Vec<&str> = sim.trace.iter().rev().take(2).map(|s| s.as_str()).collect();
-    assert!(tail[0].ends_with("INFO gave up: a entered FATAL state, too many start retries too quickly"));
+    assert!(
+        tail[0]
+            .ends_with("INFO gave up: a entered FATAL state, too many start retries too quickly")
+    );
     assert!(tail[1].ends_with("a: BACKOFF -> FATAL"));
 }
 
@@ -53,9 +62,16 @@ fn start_request_from_fatal_starts_again_with_fresh_retries() {
     let mut sim = Sim::new(vec![prog("a", |p| p.startretries = 1)]);
     crash_loop(&mut sim);
     assert_eq!(sim.state("a"), S::Fatal);
-    let id = sim.request(supervisor_core::Request::Start { name: "a".into(), wait: false });
+    let id = sim.request(supervisor_core::Request::Start {
+        name: "a".into(),
+        wait: false,
+    });
     assert_eq!(shown(&sim, id), "true");
-    assert_eq!(crash_loop(&mut sim).len(), 2, "backoff was reset by giving up");
+    assert_eq!(
+        crash_loop(&mut sim).len(),
+        2,
+        "backoff was reset by giving up"
+    );
 }
 
 #[test]

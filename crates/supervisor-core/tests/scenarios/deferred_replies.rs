@@ -10,7 +10,10 @@ fn start_wait_replies_at_running_not_before() {
         p.autostart = false;
         p.startsecs = secs(10);
     })]);
-    let id = sim.request(Request::Start { name: "a".into(), wait: true });
+    let id = sim.request(Request::Start {
+        name: "a".into(),
+        wait: true,
+    });
     sim.advance(secs(10));
     assert_eq!(shown(&sim, id), "pending");
     sim.advance(ms(1));
@@ -23,7 +26,10 @@ fn start_wait_replies_at_running_not_before() {
 #[test]
 fn start_nowait_replies_once_spawned() {
     let mut sim = Sim::new(vec![prog("a", |p| p.autostart = false)]);
-    let id = sim.request(Request::Start { name: "a".into(), wait: false });
+    let id = sim.request(Request::Start {
+        name: "a".into(),
+        wait: false,
+    });
     assert_eq!(shown(&sim, id), "true");
     assert_eq!(sim.state("a"), supervisor_core::ProcessStateCode::Starting);
 }
@@ -33,7 +39,10 @@ fn stop_wait_replies_at_stopped_and_reports_every_two_seconds() {
     let mut sim = Sim::new(vec![prog("a", |p| p.stopwaitsecs = secs(30))]);
     sim.advance(secs(2));
     sim.clear();
-    let id = sim.request(Request::Stop { name: "a".into(), wait: true });
+    let id = sim.request(Request::Stop {
+        name: "a".into(),
+        wait: true,
+    });
     assert_eq!(shown(&sim, id), "pending");
     sim.advance(secs(7));
     let at: Vec<String> = sim
@@ -42,19 +51,31 @@ fn stop_wait_replies_at_stopped_and_reports_every_two_seconds() {
         .filter(|l| l.ends_with("INFO waiting for a to stop"))
         .map(|l| l[..8].trim().to_string())
         .collect();
-    assert_eq!(at, ["2.000", "4.000", "6.000", "8.000"], "{}", sim.trace_text());
+    assert_eq!(
+        at,
+        ["2.000", "4.000", "6.000", "8.000"],
+        "{}",
+        sim.trace_text()
+    );
     sim.exit("a", killed(Signal::TERM));
     assert_eq!(shown(&sim, id), "true");
     sim.clear();
     sim.advance(secs(60));
-    assert!(!sim.logs.iter().any(|(l, m)| *l == LogLevel::Info && m.contains("to stop")));
+    assert!(
+        !sim.logs
+            .iter()
+            .any(|(l, m)| *l == LogLevel::Info && m.contains("to stop"))
+    );
 }
 
 #[test]
 fn stop_nowait_replies_at_once_without_reports() {
     let mut sim = Sim::new(vec![prog("a", |_| {})]);
     sim.advance(secs(2));
-    let id = sim.request(Request::Stop { name: "a".into(), wait: false });
+    let id = sim.request(Request::Stop {
+        name: "a".into(),
+        wait: false,
+    });
     assert_eq!(shown(&sim, id), "true");
     sim.advance(secs(5));
     assert!(!sim.messages().iter().any(|m| m.contains("to stop")));
@@ -65,7 +86,10 @@ fn kill_failure_of_a_later_sigkill_settles_a_stop_as_true() {
     // 4.3: onwait sees UNKNOWN (a stopped state) and returns True
     let mut sim = Sim::new(vec![prog("a", |p| p.stopwaitsecs = secs(1))]);
     sim.advance(secs(2));
-    let id = sim.request(Request::Stop { name: "a".into(), wait: true });
+    let id = sim.request(Request::Stop {
+        name: "a".into(),
+        wait: true,
+    });
     sim.kill_failures.insert("a".into());
     sim.advance(secs(1));
     assert_eq!(shown(&sim, id), "true");
@@ -75,8 +99,14 @@ fn kill_failure_of_a_later_sigkill_settles_a_stop_as_true() {
 #[test]
 fn two_waiters_on_one_process_both_answered() {
     let mut sim = Sim::new(vec![prog("a", |p| p.autostart = false)]);
-    let one = sim.request(Request::Start { name: "a".into(), wait: true });
-    let two = sim.request(Request::Start { name: "a".into(), wait: true });
+    let one = sim.request(Request::Start {
+        name: "a".into(),
+        wait: true,
+    });
+    let two = sim.request(Request::Start {
+        name: "a".into(),
+        wait: true,
+    });
     assert_eq!(shown(&sim, two), "fault ALREADY_STARTED: a");
     sim.advance(secs(2));
     assert_eq!(shown(&sim, one), "true");

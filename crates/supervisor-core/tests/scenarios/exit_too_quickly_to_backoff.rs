@@ -12,9 +12,18 @@ fn too_quick_exit_is_backoff_with_exited_too_quickly() {
     sim.exit("a", code(0));
     assert_eq!(sim.state("a"), S::Backoff);
     assert!(sim.has_log(LogLevel::Warn, "exited: a (exit status 0; not expected)"));
-    let info = sim.core.process_info("a", sim.clock().wall, 0).expect("info");
-    assert_eq!(info.spawnerr, "Exited too quickly (process log may have details)");
-    assert_eq!(info.description, "Exited too quickly (process log may have details)");
+    let info = sim
+        .core
+        .process_info("a", sim.clock().wall, 0)
+        .expect("info");
+    assert_eq!(
+        info.spawnerr,
+        "Exited too quickly (process log may have details)"
+    );
+    assert_eq!(
+        info.description,
+        "Exited too quickly (process log may have details)"
+    );
     assert_eq!(info.exitstatus, 0);
     // retry 1 waits 1 s (strictly after)
     sim.advance(secs(1));
@@ -41,16 +50,31 @@ fn spawn_error_is_backoff_with_spawnerr_logged() {
 
 #[test]
 fn spawn_error_texts_match_supervisord() {
-    assert_eq!(SpawnError::not_found("foo").message(), "can't find command 'foo'");
-    assert_eq!(SpawnError::is_directory("/tmp").message(), "command at '/tmp' is a directory");
-    assert_eq!(SpawnError::not_executable("/x").message(), "command at '/x' is not executable");
-    assert_eq!(SpawnError::no_permission("/x").message(), "no permission to run command '/x'");
+    assert_eq!(
+        SpawnError::not_found("foo").message(),
+        "can't find command 'foo'"
+    );
+    assert_eq!(
+        SpawnError::is_directory("/tmp").message(),
+        "command at '/tmp' is a directory"
+    );
+    assert_eq!(
+        SpawnError::not_executable("/x").message(),
+        "command at '/x' is not executable"
+    );
+    assert_eq!(
+        SpawnError::no_permission("/x").message(),
+        "no permission to run command '/x'"
+    );
     assert_eq!(
         SpawnError::cant_parse("echo 'a", "No closing quotation").message(),
         "can't parse command \"echo 'a\": No closing quotation"
     );
     assert_eq!(SpawnError::empty_command().message(), "command is empty");
-    assert_eq!(SpawnError::too_many_open_files("a").message(), "too many open files to spawn 'a'");
+    assert_eq!(
+        SpawnError::too_many_open_files("a").message(),
+        "too many open files to spawn 'a'"
+    );
     assert_eq!(
         SpawnError::fork_error("a", "ENOMEM").message(),
         "unknown error during fork for 'a': ENOMEM"

@@ -8,8 +8,8 @@
 use crate::sim::*;
 use proptest::prelude::*;
 use supervisor_core::{
-    AutoRestart, ExitStatus, GroupKind, GroupSpec, Input, LogTarget, ProcessSpec, Request,
-    Signal, SpawnError,
+    AutoRestart, ExitStatus, GroupKind, GroupSpec, Input, LogTarget, ProcessSpec, Request, Signal,
+    SpawnError,
 };
 
 const NAMES: [&str; 7] = ["g0:p0", "g0:p1", "q0", "l0", "g0:*", "g0:", "nope"];
@@ -39,8 +39,12 @@ enum Step {
 fn step() -> impl Strategy<Value = Step> {
     let status = prop_oneof![
         (0i32..4).prop_map(ExitStatus::Code),
-        prop_oneof![Just(Signal::TERM), Just(Signal::KILL), Just(Signal(11))]
-            .prop_map(|signal| ExitStatus::Signaled { signal, core_dumped: false }),
+        prop_oneof![Just(Signal::TERM), Just(Signal::KILL), Just(Signal(11))].prop_map(|signal| {
+            ExitStatus::Signaled {
+                signal,
+                core_dumped: false,
+            }
+        }),
     ];
     prop_oneof![
         6 => (0u64..4000).prop_map(Step::Advance),
@@ -66,14 +70,25 @@ fn step() -> impl Strategy<Value = Step> {
 }
 
 fn process() -> impl Strategy<Value = (u64, u32, u8, u64, bool, bool)> {
-    (0u64..3, 0u32..3, 0u8..3, 0u64..4, any::<bool>(), any::<bool>())
+    (
+        0u64..3,
+        0u32..3,
+        0u8..3,
+        0u64..4,
+        any::<bool>(),
+        any::<bool>(),
+    )
 }
 
 fn spec(name: &str, o: (u64, u32, u8, u64, bool, bool)) -> ProcessSpec {
     let mut p = ProcessSpec::new(name);
     p.startsecs = secs(o.0);
     p.startretries = o.1;
-    p.autorestart = [AutoRestart::Always, AutoRestart::Never, AutoRestart::Unexpected][o.2 as usize];
+    p.autorestart = [
+        AutoRestart::Always,
+        AutoRestart::Never,
+        AutoRestart::Unexpected,
+    ][o.2 as usize];
     p.stopwaitsecs = secs(o.3);
     p.autostart = o.4;
     p.stopasgroup = o.5;
@@ -103,11 +118,15 @@ fn apply(sim: &mut Sim, step: &Step) {
             }
         }
         Step::FailNextSpawn(p) => {
-            sim.spawn_failures.entry(PROCS[*p].into()).or_default().push_back(SpawnError::fork_error(PROCS[*p], "ENOMEM"));
+            sim.spawn_failures
+                .entry(PROCS[*p].into())
+                .or_default()
+                .push_back(SpawnError::fork_error(PROCS[*p], "ENOMEM"));
         }
         Step::FailCheck(p, on) => {
             if *on {
-                sim.check_failures.insert(PROCS[*p].into(), SpawnError::not_found(PROCS[*p]));
+                sim.check_failures
+                    .insert(PROCS[*p].into(), SpawnError::not_found(PROCS[*p]));
             } else {
                 sim.check_failures.remove(PROCS[*p]);
             }
@@ -120,13 +139,22 @@ fn apply(sim: &mut Sim, step: &Step) {
             }
         }
         Step::Start(n, wait) => {
-            sim.request(Request::Start { name: name(*n), wait: *wait });
+            sim.request(Request::Start {
+                name: name(*n),
+                wait: *wait,
+            });
         }
         Step::Stop(n, wait) => {
-            sim.request(Request::Stop { name: name(*n), wait: *wait });
+            sim.request(Request::Stop {
+                name: name(*n),
+                wait: *wait,
+            });
         }
         Step::SignalProcess(n, s) => {
-            sim.request(Request::Signal { name: name(*n), signal: s.to_string() });
+            sim.request(Request::Signal {
+                name: name(*n),
+                signal: s.to_string(),
+            });
         }
         Step::StartAll(wait) => {
             sim.request(Request::StartAll { wait: *wait });
@@ -135,16 +163,27 @@ fn apply(sim: &mut Sim, step: &Step) {
             sim.request(Request::StopAll { wait: *wait });
         }
         Step::StartGroup(wait) => {
-            sim.request(Request::StartGroup { name: "g0".into(), wait: *wait });
+            sim.request(Request::StartGroup {
+                name: "g0".into(),
+                wait: *wait,
+            });
         }
         Step::StopGroup(wait) => {
-            sim.request(Request::StopGroup { name: "g0".into(), wait: *wait });
+            sim.request(Request::StopGroup {
+                name: "g0".into(),
+                wait: *wait,
+            });
         }
         Step::SignalAll(s) => {
-            sim.request(Request::SignalAll { signal: s.to_string() });
+            sim.request(Request::SignalAll {
+                signal: s.to_string(),
+            });
         }
         Step::Supervisord(sig) => sim.signal(*sig),
-        Step::LogFail => sim.input(Input::LogClearFailed { target: LogTarget::Main, error: "EIO".into() }),
+        Step::LogFail => sim.input(Input::LogClearFailed {
+            target: LogTarget::Main,
+            error: "EIO".into(),
+        }),
         Step::ClearFatal => {
             sim.request(Request::ClearFatal);
         }

@@ -21,7 +21,10 @@ fn expected_code_logs_info() {
     sim.exit("a", code(2));
     assert_eq!(sim.state("a"), S::Exited);
     assert!(sim.has_log(LogLevel::Info, "exited: a (exit status 2; expected)"));
-    let info = sim.core.process_info("a", sim.clock().wall, 0).expect("info");
+    let info = sim
+        .core
+        .process_info("a", sim.clock().wall, 0)
+        .expect("info");
     assert_eq!((info.exitstatus, info.spawnerr.as_str()), (2, ""));
 }
 
@@ -30,23 +33,44 @@ fn unexpected_code_logs_warn_and_sets_bad_exit_code() {
     let mut sim = running(&[0]);
     sim.exit("a", code(3));
     assert!(sim.has_log(LogLevel::Warn, "exited: a (exit status 3; not expected)"));
-    let info = sim.core.process_info("a", sim.clock().wall, 0).expect("info");
-    assert_eq!((info.exitstatus, info.spawnerr.as_str()), (3, "Bad exit code 3"));
+    let info = sim
+        .core
+        .process_info("a", sim.clock().wall, 0)
+        .expect("info");
+    assert_eq!(
+        (info.exitstatus, info.spawnerr.as_str()),
+        (3, "Bad exit code 3")
+    );
 }
 
 #[test]
 fn signal_death_is_never_expected() {
     let mut sim = running(&[0]);
     sim.exit("a", killed(Signal::KILL));
-    assert!(sim.has_log(LogLevel::Warn, "exited: a (terminated by SIGKILL; not expected)"));
-    let info = sim.core.process_info("a", sim.clock().wall, 0).expect("info");
-    assert_eq!((info.exitstatus, info.spawnerr.as_str()), (-1, "Bad exit code -1"));
+    assert!(sim.has_log(
+        LogLevel::Warn,
+        "exited: a (terminated by SIGKILL; not expected)"
+    ));
+    let info = sim
+        .core
+        .process_info("a", sim.clock().wall, 0)
+        .expect("info");
+    assert_eq!(
+        (info.exitstatus, info.spawnerr.as_str()),
+        (-1, "Bad exit code -1")
+    );
 }
 
 #[test]
 fn core_dump_is_in_the_message() {
     let mut sim = running(&[0]);
-    let status = supervisor_core::ExitStatus::Signaled { signal: Signal(11), core_dumped: true };
+    let status = supervisor_core::ExitStatus::Signaled {
+        signal: Signal(11),
+        core_dumped: true,
+    };
     sim.exit("a", status);
-    assert!(sim.has_log(LogLevel::Warn, "exited: a (terminated by SIGSEGV (core dumped); not expected)"));
+    assert!(sim.has_log(
+        LogLevel::Warn,
+        "exited: a (terminated by SIGSEGV (core dumped); not expected)"
+    ));
 }

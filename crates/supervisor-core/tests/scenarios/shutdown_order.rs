@@ -26,7 +26,10 @@ fn groups_stop_one_at_a_time_in_descending_priority() {
     sim.clear();
     sim.signal(Signal::TERM);
     let order: Vec<&str> = sim.kills.iter().map(|k| k.0.as_str()).collect();
-    assert_eq!(order, ["zeta", "alpha", "web:web_b", "web:web_a", "db", "listener"]);
+    assert_eq!(
+        order,
+        ["zeta", "alpha", "web:web_b", "web:web_a", "db", "listener"]
+    );
     assert_eq!(sim.exit, Some(0));
     assert!(sim.has_log(LogLevel::Warn, "received SIGTERM indicating exit request"));
     assert_eq!(sim.core.poll_timeout(), None);
@@ -41,11 +44,29 @@ fn next_group_waits_until_the_previous_is_all_stopped() {
     sim.clear();
     sim.signal(Signal::INT);
     let order: Vec<&str> = sim.kills.iter().map(|k| k.0.as_str()).collect();
-    assert_eq!(order, ["zeta", "alpha"], "alpha ignores SIGTERM: web must wait");
-    assert!(sim.has_log(LogLevel::Info, "waiting for listener, db, web_a, web_b, alpha, zeta to die"));
+    assert_eq!(
+        order,
+        ["zeta", "alpha"],
+        "alpha ignores SIGTERM: web must wait"
+    );
+    assert!(sim.has_log(
+        LogLevel::Info,
+        "waiting for listener, db, web_a, web_b, alpha, zeta to die"
+    ));
     sim.advance(secs(10)); // SIGKILL for alpha, then the rest
     let order: Vec<&str> = sim.kills.iter().map(|k| k.0.as_str()).collect();
-    assert_eq!(order, ["zeta", "alpha", "alpha", "web:web_b", "web:web_a", "db", "listener"]);
+    assert_eq!(
+        order,
+        [
+            "zeta",
+            "alpha",
+            "alpha",
+            "web:web_b",
+            "web:web_a",
+            "db",
+            "listener"
+        ]
+    );
     assert_eq!(sim.exit, Some(0));
 }
 
@@ -70,7 +91,9 @@ fn waiting_report_at_most_every_three_seconds() {
 fn backoff_is_given_up_and_nothing_restarts() {
     let mut sim = Sim::new(vec![
         prog("crashy", |_| {}),
-        prog("worker", |p| p.autorestart = supervisor_core::AutoRestart::Always),
+        prog("worker", |p| {
+            p.autorestart = supervisor_core::AutoRestart::Always
+        }),
     ]);
     sim.exit("crashy", code(1));
     assert_eq!(sim.state("crashy"), S::Backoff);
@@ -78,11 +101,18 @@ fn backoff_is_given_up_and_nothing_restarts() {
     sim.signal(Signal::TERM); // worker's group (same priority, later name) goes first
     assert_eq!(sim.state("crashy"), S::Backoff);
     sim.advance(secs(5));
-    assert_eq!(sim.state("crashy"), S::Backoff, "no retry while shutting down");
+    assert_eq!(
+        sim.state("crashy"),
+        S::Backoff,
+        "no retry while shutting down"
+    );
     sim.exit("worker", killed(Signal::TERM));
     assert_eq!(sim.state("worker"), S::Stopped);
     assert_eq!(sim.state("crashy"), S::Fatal);
-    assert!(!sim.messages().iter().any(|m| m.starts_with("gave up")), "give_up logs nothing");
+    assert!(
+        !sim.messages().iter().any(|m| m.starts_with("gave up")),
+        "give_up logs nothing"
+    );
     assert_eq!(sim.exit, Some(0));
     assert_eq!(sim.spawns.len(), 2, "no restart during shutdown");
 }
@@ -95,7 +125,10 @@ fn reload_stops_everything_then_asks_for_restart() {
     assert_eq!(shown(&sim, id), "true");
     assert!(sim.restarted);
     assert_eq!(sim.exit, None);
-    assert_eq!(sim.core.supervisor_state(), supervisor_core::SupervisorStateCode::Restarting);
+    assert_eq!(
+        sim.core.supervisor_state(),
+        supervisor_core::SupervisorStateCode::Restarting
+    );
 }
 
 #[test]
@@ -103,7 +136,10 @@ fn hup_during_shutdown_is_ignored() {
     let mut sim = Sim::new(vec![prog("a", |_| {})]);
     sim.signal(Signal::TERM);
     sim.signal(Signal::HUP);
-    assert!(sim.has_log(LogLevel::Warn, "ignored SIGHUP indicating restart request (shutdown in progress)"));
+    assert!(sim.has_log(
+        LogLevel::Warn,
+        "ignored SIGHUP indicating restart request (shutdown in progress)"
+    ));
     sim.exit("a", killed(Signal::TERM));
     assert_eq!(sim.exit, Some(0));
     assert!(!sim.restarted);
@@ -122,14 +158,37 @@ fn stop_arriving_while_spawning_kills_once_the_pid_is_known() {
     // Only possible when a driver interleaves inputs between Spawn and Spawned.
     use supervisor_core::{Input, Now, Supervisor, SupervisorSpec};
     let t0 = std::time::Instant::now();
-    let now = Now { mono: t0, wall: std::time::UNIX_EPOCH };
-    let (mut core, fx) = Supervisor::new(SupervisorSpec { groups: vec![prog("a", |_| {})] }, now);
+    let now = Now {
+        mono: t0,
+        wall: std::time::UNIX_EPOCH,
+    };
+    let (mut core, fx) = Supervisor::new(
+        SupervisorSpec {
+            groups: vec![prog("a", |_| {})],
+        },
+        now,
+    );
     let process = core.process_id("a").expect("a");
-    assert!(fx.iter().any(|e| matches!(e, supervisor_core::Effect::Spawn { .. })));
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, supervisor_core::Effect::Spawn { .. }))
+    );
     let fx = core.handle(now, Input::Signal(Signal::TERM));
-    assert!(!fx.iter().any(|e| matches!(e, supervisor_core::Effect::Kill { .. })));
-    let fx = core.handle(now, Input::Spawned { process, pid: supervisor_core::Pid(7) });
-    assert!(fx.iter().any(|e| matches!(e, supervisor_core::Effect::Kill { pid, .. } if pid.0 == 7)));
+    assert!(
+        !fx.iter()
+            .any(|e| matches!(e, supervisor_core::Effect::Kill { .. }))
+    );
+    let fx = core.handle(
+        now,
+        Input::Spawned {
+            process,
+            pid: supervisor_core::Pid(7),
+        },
+    );
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, supervisor_core::Effect::Kill { pid, .. } if pid.0 == 7))
+    );
 }
 
 #[test]

@@ -6,9 +6,8 @@ use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::fmt::Write as _;
 use std::time::{Duration, Instant, UNIX_EPOCH};
 use supervisor_core::{
-    Effect, Event, ExitStatus, Fault, GroupSpec, Input, LogLevel, Now, Pid, ProcessId,
-    ProcessSpec, ProcessStateCode, Reply, Request, RequestId, Signal, SpawnError, Supervisor,
-    SupervisorSpec,
+    Effect, Event, ExitStatus, Fault, GroupSpec, Input, LogLevel, Now, Pid, ProcessId, ProcessSpec,
+    ProcessStateCode, Reply, Request, RequestId, Signal, SpawnError, Supervisor, SupervisorSpec,
 };
 
 /// Shorthand: a `[program:name]` group with one process, options tweaked by `f`.
@@ -43,7 +42,10 @@ pub fn code(c: i32) -> ExitStatus {
     ExitStatus::Code(c)
 }
 pub fn killed(sig: Signal) -> ExitStatus {
-    ExitStatus::Signaled { signal: sig, core_dumped: false }
+    ExitStatus::Signaled {
+        signal: sig,
+        core_dumped: false,
+    }
 }
 
 pub struct Sim {
@@ -84,7 +86,13 @@ impl Sim {
     /// Like `new`, but `setup` runs before the core starts (to queue failures).
     pub fn with_setup(groups: Vec<GroupSpec>, setup: impl FnOnce(&mut Sim)) -> Sim {
         let origin = Instant::now(); // a value to count from; the sim never reads it again
-        let (core, _) = Supervisor::new(SupervisorSpec::default(), Now { mono: origin, wall: UNIX_EPOCH });
+        let (core, _) = Supervisor::new(
+            SupervisorSpec::default(),
+            Now {
+                mono: origin,
+                wall: UNIX_EPOCH,
+            },
+        );
         let mut sim = Sim {
             core,
             origin,
@@ -117,7 +125,10 @@ impl Sim {
 
     pub fn clock(&self) -> Now {
         let wall = UNIX_EPOCH + Duration::from_secs(1_795_867_440) + (self.now - self.origin);
-        Now { mono: self.now, wall }
+        Now {
+            mono: self.now,
+            wall,
+        }
     }
 
     pub fn t(&self) -> String {
@@ -156,7 +167,11 @@ impl Sim {
         for e in fx {
             match e {
                 Effect::CheckCommand { check, process } => {
-                    let pname = self.core.names_of(process).map(|(_, p)| p.to_string()).unwrap_or_default();
+                    let pname = self
+                        .core
+                        .names_of(process)
+                        .map(|(_, p)| p.to_string())
+                        .unwrap_or_default();
                     let result = match self.check_failures.get(&pname) {
                         Some(err) => Err(err.clone()),
                         None => Ok(()),
@@ -166,7 +181,11 @@ impl Sim {
                 Effect::Spawn { process, name, .. } => {
                     let ns = self.name(process);
                     self.spawns.push(ns.clone());
-                    match self.spawn_failures.get_mut(&name).and_then(VecDeque::pop_front) {
+                    match self
+                        .spawn_failures
+                        .get_mut(&name)
+                        .and_then(VecDeque::pop_front)
+                    {
                         Some(error) => {
                             self.note(format!("-> spawn {ns} (fails)"));
                             queue.push_back(Input::SpawnFailed { process, error });
@@ -180,7 +199,12 @@ impl Sim {
                         }
                     }
                 }
-                Effect::Kill { process, pid, signal, to_group } => {
+                Effect::Kill {
+                    process,
+                    pid,
+                    signal,
+                    to_group,
+                } => {
                     let ns = self.name(process);
                     let g = if to_group { " to group" } else { "" };
                     self.note(format!("-> kill {ns} (pid {pid}) {signal}{g}"));
@@ -188,24 +212,47 @@ impl Sim {
                     if self.live.get(&pid) != Some(&process) {
                         self.violations.push(format!("Kill to unknown pid {pid}"));
                     }
-                    let pname = self.core.names_of(process).map(|(_, p)| p.to_string()).unwrap_or_default();
+                    let pname = self
+                        .core
+                        .names_of(process)
+                        .map(|(_, p)| p.to_string())
+                        .unwrap_or_default();
                     if self.kill_failures.contains(&pname) {
-                        queue.push_back(Input::KillFailed { pid, error: "[Errno 1] Operation not permitted".into() });
-                    } else if self.obey_kills && (signal == Signal::KILL || !self.stubborn.contains(&pname)) {
-                        queue.push_back(Input::Exited { pid, status: killed(signal) });
+                        queue.push_back(Input::KillFailed {
+                            pid,
+                            error: "[Errno 1] Operation not permitted".into(),
+                        });
+                    } else if self.obey_kills
+                        && (signal == Signal::KILL || !self.stubborn.contains(&pname))
+                    {
+                        queue.push_back(Input::Exited {
+                            pid,
+                            status: killed(signal),
+                        });
                         self.live.remove(&pid);
                     }
                 }
-                Effect::Signal { process, pid, signal } => {
+                Effect::Signal {
+                    process,
+                    pid,
+                    signal,
+                } => {
                     let ns = self.name(process);
                     self.note(format!("-> signal {ns} (pid {pid}) {signal}"));
                     self.signals.push((ns, signal));
                     if self.live.get(&pid) != Some(&process) {
                         self.violations.push(format!("Signal to unknown pid {pid}"));
                     }
-                    let pname = self.core.names_of(process).map(|(_, p)| p.to_string()).unwrap_or_default();
+                    let pname = self
+                        .core
+                        .names_of(process)
+                        .map(|(_, p)| p.to_string())
+                        .unwrap_or_default();
                     if self.kill_failures.contains(&pname) {
-                        queue.push_back(Input::SignalFailed { pid, error: "[Errno 1] Operation not permitted".into() });
+                        queue.push_back(Input::SignalFailed {
+                            pid,
+                            error: "[Errno 1] Operation not permitted".into(),
+                        });
                     }
                 }
                 Effect::Reply { id, result } => {
@@ -218,7 +265,9 @@ impl Sim {
                     self.note(format!("{} {message}", level.code()));
                     self.logs.push((level, message));
                 }
-                Effect::Event(Event::ProcessState { process, from, to, .. }) => {
+                Effect::Event(Event::ProcessState {
+                    process, from, to, ..
+                }) => {
                     let ns = self.name(process);
                     self.note(format!("   {ns}: {} -> {}", from.name(), to.name()));
                 }
@@ -270,7 +319,10 @@ impl Sim {
         self.next_req += 1;
         let id = self.next_req;
         self.note(format!("<- request #{id} {request:?}"));
-        self.input(Input::Request { id: RequestId(id), request });
+        self.input(Input::Request {
+            id: RequestId(id),
+            request,
+        });
         id
     }
 
@@ -337,28 +389,38 @@ impl Sim {
         }
         for i in 0.. {
             let id = ProcessId(i);
-            let Some(_) = self.core.names_of(id) else { break };
-            if let Some(pid) = self.core.pid_of(id) {
-                if self.live.get(&pid) != Some(&id) {
-                    return Err(format!("{} holds pid {pid} that is not its live child", self.name(id)));
-                }
+            let Some(_) = self.core.names_of(id) else {
+                break;
+            };
+            if let Some(pid) = self.core.pid_of(id)
+                && self.live.get(&pid) != Some(&id)
+            {
+                return Err(format!(
+                    "{} holds pid {pid} that is not its live child",
+                    self.name(id)
+                ));
             }
         }
         for (pid, id) in &self.live {
             if self.core.pid_of(*id) != Some(*pid) {
-                return Err(format!("live child {pid} of {} unknown to the core", self.name(*id)));
+                return Err(format!(
+                    "live child {pid} of {} unknown to the core",
+                    self.name(*id)
+                ));
             }
         }
-        if let Some(t) = self.core.poll_timeout() {
-            if t < self.now {
-                return Err("poll_timeout earlier than now".into());
-            }
+        if let Some(t) = self.core.poll_timeout()
+            && t < self.now
+        {
+            return Err("poll_timeout earlier than now".into());
         }
         Ok(())
     }
 
     pub fn unanswered(&self) -> Vec<u64> {
-        (1..=self.next_req).filter(|id| !self.replies.contains_key(id)).collect()
+        (1..=self.next_req)
+            .filter(|id| !self.replies.contains_key(id))
+            .collect()
     }
 }
 
@@ -378,5 +440,6 @@ pub fn show_reply(result: &Result<Reply, Fault>) -> String {
 
 /// The reply of `id` rendered by `show_reply`, or `pending`.
 pub fn shown(sim: &Sim, id: u64) -> String {
-    sim.reply(id).map_or_else(|| "pending".to_string(), show_reply)
+    sim.reply(id)
+        .map_or_else(|| "pending".to_string(), show_reply)
 }

@@ -8,7 +8,11 @@ use supervisor_core::{LogLevel, ProcessStateCode as S};
 fn running_only_after_strictly_more_than_startsecs() {
     let mut sim = Sim::new(vec![prog("a", |p| p.startsecs = secs(3))]);
     sim.advance(secs(3));
-    assert_eq!(sim.state("a"), S::Starting, "exactly startsecs is not enough");
+    assert_eq!(
+        sim.state("a"),
+        S::Starting,
+        "exactly startsecs is not enough"
+    );
     sim.advance(ms(1));
     assert_eq!(sim.state("a"), S::Running);
     assert!(sim.has_log(
@@ -34,8 +38,18 @@ fn exit_at_exactly_startsecs_goes_through_running_to_exited() {
     sim.clear();
     sim.exit("a", code(0));
     assert_eq!(sim.state("a"), S::Exited);
-    assert!(sim.trace.iter().any(|l| l.ends_with("a: STARTING -> RUNNING")), "{}", sim.trace_text());
-    assert!(sim.trace.iter().any(|l| l.ends_with("a: RUNNING -> EXITED")));
+    assert!(
+        sim.trace
+            .iter()
+            .any(|l| l.ends_with("a: STARTING -> RUNNING")),
+        "{}",
+        sim.trace_text()
+    );
+    assert!(
+        sim.trace
+            .iter()
+            .any(|l| l.ends_with("a: RUNNING -> EXITED"))
+    );
     assert_eq!(sim.messages(), ["exited: a (exit status 0; expected)"]);
 }
 

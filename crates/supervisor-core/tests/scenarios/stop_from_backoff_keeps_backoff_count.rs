@@ -11,13 +11,22 @@ fn stop_in_backoff_is_immediate_and_keeps_the_counter() {
     sim.advance(secs(1) + ms(1));
     sim.exit("a", code(1)); // backoff 2
     assert_eq!(sim.state("a"), S::Backoff);
-    let id = sim.request(Request::Stop { name: "a".into(), wait: true });
+    let id = sim.request(Request::Stop {
+        name: "a".into(),
+        wait: true,
+    });
     assert_eq!(shown(&sim, id), "true", "no wait needed");
     assert_eq!(sim.state("a"), S::Stopped);
     assert!(sim.kills.is_empty());
-    assert!(sim.has_log(LogLevel::Debug, "Attempted to kill a, which is in BACKOFF state."));
+    assert!(sim.has_log(
+        LogLevel::Debug,
+        "Attempted to kill a, which is in BACKOFF state."
+    ));
     // start again: backoff continues at 3, so only one more retry (4 > 3 then FATAL)
-    sim.request(Request::Start { name: "a".into(), wait: false });
+    sim.request(Request::Start {
+        name: "a".into(),
+        wait: false,
+    });
     sim.exit("a", code(1)); // backoff 3: wait 3 s
     assert_eq!(sim.state("a"), S::Backoff);
     sim.advance(secs(3) + ms(1));
@@ -30,7 +39,10 @@ fn stop_in_backoff_is_immediate_and_keeps_the_counter() {
 fn stop_in_backoff_never_retries_afterwards() {
     let mut sim = Sim::new(vec![prog("a", |_| {})]);
     sim.exit("a", code(1));
-    sim.request(Request::Stop { name: "a".into(), wait: false });
+    sim.request(Request::Stop {
+        name: "a".into(),
+        wait: false,
+    });
     sim.advance(secs(60));
     assert_eq!(sim.state("a"), S::Stopped);
     assert_eq!(sim.spawns.len(), 1);

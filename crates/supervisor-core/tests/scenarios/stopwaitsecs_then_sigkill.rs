@@ -20,10 +20,16 @@ fn stopsignal_then_sigkill_repeated_until_reaped() {
         p.stopwaitsecs = secs(5);
     });
     let pid = sim.pid("a");
-    sim.request(Request::Stop { name: "a".into(), wait: false });
+    sim.request(Request::Stop {
+        name: "a".into(),
+        wait: false,
+    });
     assert_eq!(sim.state("a"), S::Stopping);
     assert_eq!(sim.kills, [("a".to_string(), Signal::INT, false)]);
-    assert!(sim.has_log(LogLevel::Debug, &format!("killing a (pid {pid}) with signal SIGINT")));
+    assert!(sim.has_log(
+        LogLevel::Debug,
+        &format!("killing a (pid {pid}) with signal SIGINT")
+    ));
     sim.advance(secs(5) - ms(1));
     assert_eq!(sim.kills.len(), 1, "not before stopwaitsecs");
     sim.advance(ms(1));
@@ -41,12 +47,21 @@ fn stopsignal_then_sigkill_repeated_until_reaped() {
 #[test]
 fn stopped_with_an_expected_code_is_info() {
     let mut sim = running(|_| {});
-    sim.request(Request::Stop { name: "a".into(), wait: false });
+    sim.request(Request::Stop {
+        name: "a".into(),
+        wait: false,
+    });
     sim.exit("a", code(0));
     assert!(sim.has_log(LogLevel::Info, "stopped: a (exit status 0)"));
-    sim.request(Request::Start { name: "a".into(), wait: false });
+    sim.request(Request::Start {
+        name: "a".into(),
+        wait: false,
+    });
     sim.advance(secs(2));
-    sim.request(Request::Stop { name: "a".into(), wait: false });
+    sim.request(Request::Stop {
+        name: "a".into(),
+        wait: false,
+    });
     sim.exit("a", killed(Signal::TERM));
     assert!(sim.has_log(LogLevel::Warn, "stopped: a (terminated by SIGTERM)"));
 }
@@ -54,7 +69,10 @@ fn stopped_with_an_expected_code_is_info() {
 #[test]
 fn stop_from_starting_also_kills() {
     let mut sim = Sim::new(vec![prog("a", |p| p.startsecs = secs(10))]);
-    sim.request(Request::Stop { name: "a".into(), wait: false });
+    sim.request(Request::Stop {
+        name: "a".into(),
+        wait: false,
+    });
     assert_eq!(sim.state("a"), S::Stopping);
     assert_eq!(sim.kills.len(), 1);
 }
@@ -66,25 +84,52 @@ fn stopasgroup_and_killasgroup_target_the_group() {
         p.killasgroup = true;
     });
     let pid = sim.pid("a");
-    sim.request(Request::Stop { name: "a".into(), wait: false });
+    sim.request(Request::Stop {
+        name: "a".into(),
+        wait: false,
+    });
     sim.advance(secs(10));
-    assert_eq!(sim.kills, [("a".into(), Signal::TERM, true), ("a".into(), Signal::KILL, true)]);
-    assert!(sim.has_log(LogLevel::Debug, &format!("killing a (pid {pid}) process group with signal SIGTERM")));
-    assert!(sim.has_log(LogLevel::Debug, &format!("killing a (pid {pid}) process group with signal SIGKILL")));
+    assert_eq!(
+        sim.kills,
+        [
+            ("a".into(), Signal::TERM, true),
+            ("a".into(), Signal::KILL, true)
+        ]
+    );
+    assert!(sim.has_log(
+        LogLevel::Debug,
+        &format!("killing a (pid {pid}) process group with signal SIGTERM")
+    ));
+    assert!(sim.has_log(
+        LogLevel::Debug,
+        &format!("killing a (pid {pid}) process group with signal SIGKILL")
+    ));
 }
 
 #[test]
 fn killasgroup_alone_only_groups_the_sigkill() {
     let mut sim = running(|p| p.killasgroup = true);
-    sim.request(Request::Stop { name: "a".into(), wait: false });
+    sim.request(Request::Stop {
+        name: "a".into(),
+        wait: false,
+    });
     sim.advance(secs(10));
-    assert_eq!(sim.kills, [("a".into(), Signal::TERM, false), ("a".into(), Signal::KILL, true)]);
+    assert_eq!(
+        sim.kills,
+        [
+            ("a".into(), Signal::TERM, false),
+            ("a".into(), Signal::KILL, true)
+        ]
+    );
 }
 
 #[test]
 fn stopwaitsecs_zero_kills_at_once_and_repeats_each_second() {
     let mut sim = running(|p| p.stopwaitsecs = secs(0));
-    sim.request(Request::Stop { name: "a".into(), wait: false });
+    sim.request(Request::Stop {
+        name: "a".into(),
+        wait: false,
+    });
     assert_eq!(sim.kills.len(), 2, "TERM then SIGKILL in the same step");
     sim.advance(secs(3));
     assert_eq!(sim.kills.len(), 5, "no busy loop: one SIGKILL per second");

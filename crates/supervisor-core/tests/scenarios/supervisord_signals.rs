@@ -7,12 +7,36 @@ use supervisor_core::{LogLevel, Signal, SupervisorStateCode as M};
 #[test]
 fn each_signal_and_its_log_line() {
     for (sig, level, line) in [
-        (Signal::INT, LogLevel::Warn, "received SIGINT indicating exit request"),
-        (Signal::QUIT, LogLevel::Warn, "received SIGQUIT indicating exit request"),
-        (Signal::HUP, LogLevel::Warn, "received SIGHUP indicating restart request"),
-        (Signal::CHLD, LogLevel::Debug, "received SIGCHLD indicating a child quit"),
-        (Signal::USR2, LogLevel::Info, "received SIGUSR2 indicating log reopen request"),
-        (Signal(10), LogLevel::Blather, "received SIGUSR1 indicating nothing"),
+        (
+            Signal::INT,
+            LogLevel::Warn,
+            "received SIGINT indicating exit request",
+        ),
+        (
+            Signal::QUIT,
+            LogLevel::Warn,
+            "received SIGQUIT indicating exit request",
+        ),
+        (
+            Signal::HUP,
+            LogLevel::Warn,
+            "received SIGHUP indicating restart request",
+        ),
+        (
+            Signal::CHLD,
+            LogLevel::Debug,
+            "received SIGCHLD indicating a child quit",
+        ),
+        (
+            Signal::USR2,
+            LogLevel::Info,
+            "received SIGUSR2 indicating log reopen request",
+        ),
+        (
+            Signal(10),
+            LogLevel::Blather,
+            "received SIGUSR1 indicating nothing",
+        ),
     ] {
         let mut sim = Sim::new(vec![prog("a", |p| p.autostart = false)]);
         sim.signal(sig);
@@ -54,5 +78,8 @@ fn reaped_unknown_pid_is_logged() {
     sim.exit_pid(supervisor_core::Pid(4242), code(3));
     sim.exit_pid(supervisor_core::Pid(4243), killed(Signal::KILL));
     assert!(sim.has_log(LogLevel::Info, "reaped unknown pid 4242 (exit status 3)"));
-    assert!(sim.has_log(LogLevel::Info, "reaped unknown pid 4243 (terminated by SIGKILL)"));
+    assert!(sim.has_log(
+        LogLevel::Info,
+        "reaped unknown pid 4243 (terminated by SIGKILL)"
+    ));
 }
