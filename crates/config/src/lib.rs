@@ -77,6 +77,7 @@ mod ctl;
 mod differential_tests;
 mod environment;
 pub mod datatypes;
+mod diff;
 mod error;
 mod getter;
 mod groups;
@@ -95,6 +96,7 @@ mod servers;
 
 pub use context::{LoadContext, StaticUsers, SystemUsers, UserEntry, UserLookup};
 pub use ctl::load_ctl;
+pub use diff::{diff_groups, GroupDiff};
 pub use error::ConfigError;
 pub use load::{load, load_str, Loaded};
 pub use model::*;
