@@ -47,12 +47,6 @@ impl Supervisor {
         let reply = |fx: &mut Vec<Effect>, result: Result<Reply, Fault>| {
             fx.push(Effect::Reply { id, result });
         };
-        if let Request::SignalAll { signal } = &request {
-            // 4.3 signals first and checks the mood afterwards (quirk, reproduced).
-            let results = self.signal_batch(self.all_in_priority_order(), signal, fx);
-            let result = self.check_mood().map(|()| Reply::Results(results));
-            return reply(fx, result);
-        }
         if let Err(f) = self.check_mood() {
             return reply(fx, Err(f));
         }
@@ -106,7 +100,12 @@ impl Supervisor {
                     reply(fx, Ok(Reply::Results(results)));
                 }
             },
-            Request::SignalAll { .. } => {} // answered above
+            Request::SignalAll { signal } => {
+                // 4.3 checks the mood only at the end, but each signalProcess checks it
+                // first: while shutting down nothing is signalled and the reply is the fault.
+                let results = self.signal_batch(self.all_in_priority_order(), &signal, fx);
+                reply(fx, Ok(Reply::Results(results)));
+            }
             Request::Shutdown => {
                 self.mood = SupervisorStateCode::Shutdown;
                 reply(fx, Ok(Reply::Bool(true)));

@@ -130,15 +130,15 @@ fn group_signal_reports_bad_signal_per_process() {
 }
 
 #[test]
-fn signal_all_during_shutdown_signals_then_faults() {
-    // 4.3 signalAllProcesses calls _update only after signalling (quirk, reproduced)
+fn signal_all_during_shutdown_faults_without_signalling() {
+    // 4.3 signalAllProcesses checks the mood only after its loop, but each signalProcess
+    // checks it first, so nothing is signalled [observed with 4.3.0]
     let mut sim = Sim::new(vec![group("g", 1, &[("p", 1)]), prog("a", |_| {})]);
-    sim.stubborn.insert("p".into());
     sim.signal(Signal::TERM);
     sim.clear();
     let id = sim.request(Request::SignalAll {
         signal: "USR1".into(),
     });
     assert_eq!(shown(&sim, id), "fault SHUTDOWN_STATE");
-    assert_eq!(sim.signals.len(), 2);
+    assert!(sim.signals.is_empty());
 }
