@@ -296,3 +296,87 @@ pub fn logfile_name(v: &str, ctx: &LoadContext) -> Result<LogfileName, String> {
     }
 }
 
+
+#[cfg(test)]
+mod tests {
+    //! The spec §1.4 examples, texts as CPython prints them (the full recorded comparison
+    //! is in `differential_tests.rs`).
+    use super::*;
+    use crate::StaticUsers;
+
+    #[test]
+    fn booleans() {
+        assert_eq!(boolean("Yes"), Ok(true));
+        assert_eq!(boolean("off"), Ok(false));
+        assert_eq!(boolean("y"), Err("not a valid boolean value: 'y'".into()));
+        assert_eq!(boolean(""), Err("not a valid boolean value: ''".into()));
+    }
+
+    #[test]
+    fn byte_sizes_accept_negative_and_spaces() {
+        assert_eq!(byte_size("50MB"), Ok(52_428_800));
+        assert_eq!(byte_size("50 MB"), Ok(52_428_800));
+        assert_eq!(byte_size("1kB"), Ok(1024));
+        assert_eq!(byte_size("-1MB"), Ok(-1_048_576));
+        assert_eq!(byte_size("1.5MB"), Err("invalid literal for int() with base 10: '1.5'".into()));
+        assert_eq!(byte_size("1B"), Err("invalid literal for int() with base 10: '1b'".into()));
+    }
+
+    #[test]
+    fn octal_and_integers() {
+        assert_eq!(octal("022"), Ok(18));
+        assert_eq!(octal("0o22"), Ok(18));
+        assert_eq!(octal("8"), Err("8 can not be converted to an octal type".into()));
+        assert_eq!(integer(" 12 "), Ok(12));
+        assert_eq!(integer("1_000"), Ok(1000));
+        assert_eq!(integer("x"), Err("invalid literal for int() with base 10: 'x'".into()));
+    }
+
+    #[test]
+    fn signals_include_zero_and_handler_names() {
+        assert_eq!(signal(" int "), Ok(Signal::INT));
+        assert_eq!(signal("sigkill"), Ok(Signal::KILL));
+        assert_eq!(signal("0"), Ok(Signal(0)));
+        assert_eq!(signal("SIG_DFL"), Ok(Signal(0)));
+        assert_eq!(signal("100"), Err("value '100' is not a valid signal number".into()));
+        assert_eq!(signal("FOO"), Err("value 'FOO' is not a valid signal name".into()));
+    }
+
+    #[test]
+    fn exitcodes_autorestart_levels() {
+        assert_eq!(exitcodes(""), Ok(vec![]));
+        assert_eq!(exitcodes(" 1 , 2"), Ok(vec![1, 2]));
+        assert_eq!(exitcodes("256"), Err("not a valid list of exit codes: '256'".into()));
+        assert_eq!(autorestart("TRUE"), Ok(AutoRestart::Always));
+        assert_eq!(autorestart("X"), Err("invalid 'autorestart' value 'x'".into()));
+        assert_eq!(log_level("BLATHER"), Ok(LogLevel::Blather));
+        assert_eq!(log_level("warning"), Err("bad logging level name 'warning'".into()));
+    }
+
+    #[test]
+    fn inet_addresses_split_at_the_last_colon() {
+        assert_eq!(inet_address("*:80"), Ok((String::new(), 80)));
+        assert_eq!(inet_address("H:1"), Ok(("h".into(), 1)));
+        assert_eq!(inet_address("[::1]:9001"), Ok(("[::1]".into(), 9001)));
+        assert_eq!(inet_address("h:"), Err("no port number specified in ''".into()));
+        assert_eq!(inet_address("0"), Err("not a valid port number: '0' ".into()));
+        assert_eq!(inet_address("h:0"), Err("0 is below lower bound (1)".into()));
+        assert_eq!(inet_address("h:70000"), Err("70000 is above upper bound (65535)".into()));
+    }
+
+    #[test]
+    fn names_users_and_urls() {
+        assert_eq!(process_or_group_name(" ok "), Ok("ok".into()));
+        assert_eq!(process_or_group_name("a:b"), Err("Invalid name: 'a:b' because of character: ':'".into()));
+        let ctx = LoadContext::for_tests("/", StaticUsers::root_only());
+        assert_eq!(name_to_uid("root", &ctx), Ok(0));
+        assert_eq!(name_to_uid(" 0 ", &ctx), Ok(0));
+        assert_eq!(name_to_uid("nobodyx", &ctx), Err("Invalid user name nobodyx".into()));
+        assert_eq!(name_to_uid("99999", &ctx), Err("Invalid user id 99999".into()));
+        assert_eq!(user_group("root:root", &ctx), Ok((0, 0)));
+        assert_eq!(user_group("root", &ctx), Ok((0, -1)));
+        assert_eq!(user_group("root:nogrp", &ctx), Err("Invalid user:group definition root:nogrp".into()));
+        assert_eq!(url("http://x"), Ok("http://x".into()));
+        assert_eq!(url("x"), Err("value 'x' is not a URL".into()));
+    }
+}

@@ -356,3 +356,59 @@ impl IniDocument {
         self.defaults.iter().find(|(k, _)| k == option).map(|(_, v)| v)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The spec §1.2 rules (the recorded comparison with CPython is in `differential_tests.rs`).
+    use super::*;
+
+    fn doc(text: &str) -> IniDocument {
+        let mut doc = IniDocument::new();
+        doc.read_str(text, "<t>").expect("parses");
+        doc
+    }
+    fn value(d: &IniDocument, section: &str, option: &str) -> Option<String> {
+        d.get(section, option).map(|v| v.text.clone())
+    }
+
+    #[test]
+    fn delimiters_and_inline_comments() {
+        let d = doc("[a]\ncommand: /bin/cat\nb=x ;c\nc=x;c\nd=x #c\ne=bash -c 'foo ; bar'\nf = a;b ;c   #d\n");
+        assert_eq!(value(&d, "a", "command").as_deref(), Some("/bin/cat"));
+        assert_eq!(value(&d, "a", "b").as_deref(), Some("x"));
+        assert_eq!(value(&d, "a", "c").as_deref(), Some("x;c"));
+        assert_eq!(value(&d, "a", "d").as_deref(), Some("x"));
+        assert_eq!(value(&d, "a", "e").as_deref(), Some("bash -c 'foo"));
+        // CPython's round-robin search finds `#` in the first round before the second `;`
+        assert_eq!(value(&d, "a", "f").as_deref(), Some("a;b ;c"));
+    }
+
+    #[test]
+    fn continuation_default_merge_and_case() {
+        let d = doc("[DEFAULT]\nautostart=false\n[p]\nCommand=a\n  b\n\n  c\n\n[p]\nx=1\n[P]\n");
+        assert_eq!(value(&d, "p", "command").as_deref(), Some("a\nb\n\nc"));
+        assert_eq!(value(&d, "p", "autostart").as_deref(), Some("false"));
+        assert_eq!(value(&d, "p", "x").as_deref(), Some("1"));
+        assert_eq!(d.sections().collect::<Vec<_>>(), ["p", "P"]);
+        assert_eq!(d.options("p"), ["command", "x", "autostart"]);
+    }
+
+    #[test]
+    fn odd_lines() {
+        let d = doc("[b] trailing\n[program:a\nk=v\n");
+        assert_eq!(value(&d, "b", "[program").as_deref(), Some("a"));
+        assert_eq!(d.sections().collect::<Vec<_>>(), ["b"]);
+        let mut bad = IniDocument::new();
+        let err = bad.read_str("[a]\ngarbage\n", "f.conf").expect_err("bare word");
+        assert_eq!(err.message(), "Source contains parsing errors: 'f.conf'\n\t[line  2]: 'garbage\\n'");
+        assert_eq!(err.line(), Some(2));
+    }
+
+    #[test]
+    fn expand_here_copies_inherited_values() {
+        let mut d = doc("[DEFAULT]\nd=%(here)s/x\n[a]\n");
+        d.expand_here("/etc");
+        assert_eq!(d.options("a"), ["d"]);
+        assert_eq!(value(&d, "a", "d").as_deref(), Some("/etc/x"));
+    }
+}

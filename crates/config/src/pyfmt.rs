@@ -512,3 +512,43 @@ pub fn expand(s: &str, dict: &PyDict, name: &str) -> Result<String, String> {
     })
 }
 
+
+#[cfg(test)]
+mod tests {
+    //! Spec §1.3 examples (the recorded comparison with CPython is in `differential_tests.rs`).
+    use super::*;
+
+    fn dict() -> PyDict {
+        let mut d = PyDict::new();
+        d.set_str("program_name", "web");
+        d.set("process_num", PyValue::Int(3));
+        d
+    }
+
+    #[test]
+    fn specs_and_literal_percent() {
+        let d = dict();
+        assert_eq!(percent_format("%(program_name)s_%(process_num)02d", &d), Ok("web_03".into()));
+        assert_eq!(percent_format("100%%", &d), Ok("100%".into()));
+        assert_eq!(percent_format("%(process_num)#x|%(process_num)-3d|", &d), Ok("0x3|3  |".into()));
+        // a bare %s formats the whole dict, as Python does
+        assert_eq!(percent_format("+%s", &d), Ok("+{'program_name': 'web', 'process_num': 3}".into()));
+    }
+
+    #[test]
+    fn supervisor_error_texts() {
+        let d = dict();
+        assert_eq!(
+            expand("%(nope)s", &d, "program:web.command"),
+            Err("Format string '%(nope)s' for 'program:web.command' contains names ('nope') which cannot be \
+                 expanded. Available names: process_num, program_name"
+                .into())
+        );
+        assert_eq!(
+            expand("100%", &d, "x"),
+            Err("Format string '100%' for 'x' is badly formatted: incomplete format".into())
+        );
+        assert_eq!(repr_str("it's"), "\"it's\"");
+        assert_eq!(repr_str("a\u{0}\u{e9}\u{2028}"), "'a\\x00\u{e9}\\u2028'");
+    }
+}
