@@ -13,7 +13,6 @@ mod scenarios {
     mod exit_too_quickly_to_backoff;
     mod group_and_all_ordering;
     mod poll_timeout_and_clock;
-    mod unknown_on_kill_failure;
     mod process_info_descriptions;
     mod random_traces_keep_invariants;
     mod running_exit_expected_or_not;
@@ -26,4 +25,5 @@ mod scenarios {
     mod stopwaitsecs_then_sigkill;
     mod supervisord_fatal;
     mod supervisord_signals;
+    mod unknown_on_kill_failure;
 }

@@ -61,7 +61,10 @@ fn crash_after_running_restarts_forever_once_per_startsecs() {
 fn start_request_from_exited() {
     let mut sim = run(AutoRestart::Never, code(0));
     assert_eq!(sim.state("a"), S::Exited);
-    let id = sim.request(supervisor_core::Request::Start { name: "a".into(), wait: true });
+    let id = sim.request(supervisor_core::Request::Start {
+        name: "a".into(),
+        wait: true,
+    });
     sim.advance(secs(1) + ms(1));
     assert_eq!(shown(&sim, id), "true");
     assert_eq!(sim.state("a"), S::Running);

@@ -34,6 +34,8 @@ enum Step {
     LogFail,
     ClearFatal,
     Shutdown,
+    HoldSpawns(bool),
+    ReleaseSpawns,
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -66,6 +68,8 @@ fn step() -> impl Strategy<Value = Step> {
         1 => Just(Step::LogFail),
         1 => Just(Step::ClearFatal),
         1 => Just(Step::Shutdown),
+        1 => any::<bool>().prop_map(Step::HoldSpawns),
+        2 => Just(Step::ReleaseSpawns),
     ]
 }
 
@@ -187,6 +191,8 @@ fn apply(sim: &mut Sim, step: &Step) {
         Step::ClearFatal => {
             sim.request(Request::ClearFatal);
         }
+        Step::HoldSpawns(on) => sim.hold_spawns = *on,
+        Step::ReleaseSpawns => sim.release_spawns(),
         Step::Shutdown => {
             sim.request(Request::Shutdown);
         }
@@ -212,6 +218,8 @@ proptest! {
         // let the world settle: every child dies, kills are obeyed, time passes
         sim.kill_failures.clear();
         sim.obey_kills = true;
+        sim.hold_spawns = false;
+        sim.release_spawns();
         for _ in 0..30 {
             let pids: Vec<_> = sim.live.keys().copied().collect();
             for pid in pids {

@@ -76,6 +76,9 @@ pub struct Sim {
     pub restarted: bool,
     pub reopened: usize,
     pub violations: Vec<String>,
+    /// when true, forks "take a while": Spawned is held until `release_spawns`
+    pub hold_spawns: bool,
+    held: Vec<(ProcessId, Pid)>,
 }
 
 impl Sim {
@@ -115,6 +118,8 @@ impl Sim {
             restarted: false,
             reopened: 0,
             violations: Vec::new(),
+            hold_spawns: false,
+            held: Vec::new(),
         };
         setup(&mut sim);
         let (core, fx) = Supervisor::new(SupervisorSpec { groups }, sim.clock());
@@ -150,6 +155,9 @@ impl Sim {
         let mut queue: VecDeque<Input> = VecDeque::new();
         self.apply(fx, &mut queue);
         while let Some(input) = queue.pop_front() {
+            if let Input::Exited { pid, .. } = &input {
+                self.live.remove(pid);
+            }
             let fx = self.core.handle(self.clock(), input);
             self.apply(fx, &mut queue);
         }
@@ -194,8 +202,12 @@ impl Sim {
                             self.next_pid += 1;
                             let pid = Pid(self.next_pid);
                             self.note(format!("-> spawn {ns} (pid {pid})"));
-                            self.live.insert(pid, process);
-                            queue.push_back(Input::Spawned { process, pid });
+                            if self.hold_spawns {
+                                self.held.push((process, pid));
+                            } else {
+                                self.live.insert(pid, process);
+                                queue.push_back(Input::Spawned { process, pid });
+                            }
                         }
                     }
                 }
@@ -224,12 +236,16 @@ impl Sim {
                         });
                     } else if self.obey_kills
                         && (signal == Signal::KILL || !self.stubborn.contains(&pname))
+                        && !queue
+                            .iter()
+                            .any(|i| matches!(i, Input::Exited { pid: p, .. } if *p == pid))
                     {
+                        // dies now, reaped when the queued Exited is handled (a zombie
+                        // until then: further kills are still valid)
                         queue.push_back(Input::Exited {
                             pid,
                             status: killed(signal),
                         });
-                        self.live.remove(&pid);
                     }
                 }
                 Effect::Signal {
@@ -290,6 +306,15 @@ impl Sim {
                     self.restarted = true;
                 }
             }
+        }
+    }
+
+    /// Deliver the Spawned answers held back by `hold_spawns`.
+    pub fn release_spawns(&mut self) {
+        for (process, pid) in std::mem::take(&mut self.held) {
+            self.live.insert(pid, process);
+            self.note(format!("<- spawned pid {pid}"));
+            self.input(Input::Spawned { process, pid });
         }
     }
 

@@ -10,7 +10,10 @@ fn from_starting() {
     let mut sim = Sim::new(vec![prog("a", |p| p.startsecs = secs(10))]);
     let pid = sim.pid("a");
     sim.kill_failures.insert("a".into());
-    sim.request(Request::Stop { name: "a".into(), wait: false });
+    sim.request(Request::Stop {
+        name: "a".into(),
+        wait: false,
+    });
     assert_eq!(sim.state("a"), S::Unknown);
     assert_eq!(sim.pid("a"), pid, "UNKNOWN keeps the pid");
     assert!(sim.has_log(
@@ -24,7 +27,10 @@ fn from_starting() {
 fn from_stopping_at_the_sigkill() {
     let mut sim = Sim::new(vec![prog("a", |p| p.stopwaitsecs = secs(3))]);
     sim.advance(secs(2));
-    sim.request(Request::Stop { name: "a".into(), wait: false });
+    sim.request(Request::Stop {
+        name: "a".into(),
+        wait: false,
+    });
     sim.kill_failures.insert("a".into());
     sim.advance(secs(3));
     assert_eq!(sim.state("a"), S::Unknown);
@@ -36,7 +42,10 @@ fn no_failure_reported_means_still_stopping_until_reaped() {
     // ESRCH: the child already exited; the driver stays silent and the reap follows
     let mut sim = Sim::new(vec![prog("a", |_| {})]);
     sim.advance(secs(2));
-    sim.request(Request::Stop { name: "a".into(), wait: false });
+    sim.request(Request::Stop {
+        name: "a".into(),
+        wait: false,
+    });
     assert_eq!(sim.state("a"), S::Stopping);
     sim.exit("a", code(0));
     assert_eq!(sim.state("a"), S::Stopped);
