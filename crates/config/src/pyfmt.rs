@@ -264,15 +264,16 @@ pub fn percent_format(fmt: &str, dict: &PyDict) -> Result<String, FormatError> {
         };
         let conv_index = pos;
         pos += 1;
-        // CPython fetches the argument before it looks at the conversion character.
-        let arg = if conv == '%' { None } else { Some(take_arg(keyed, &mut pending, &mut dict_available, dict)?) };
-        let Some(arg) = arg.filter(|_| "sradiuoxXeEfFgGc".contains(conv)) else {
+        // CPython fetches the argument before it looks at the conversion character (`%%`
+        // right after the `%` was handled above; `%5%` is an unsupported conversion).
+        let arg = take_arg(keyed, &mut pending, &mut dict_available, dict)?;
+        if !"sradiuoxXeEfFgGc".contains(conv) {
             let shown = if (' '..='~').contains(&conv) { conv } else { '?' };
             return Err(FormatError::Bad(format!(
                 "unsupported format character '{shown}' (0x{:x}) at index {conv_index}",
                 conv as u32
             )));
-        };
+        }
         let body = convert(conv, &arg, &mut spec)?;
         out.push_str(&spec.pad(body));
     }

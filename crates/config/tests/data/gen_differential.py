@@ -14,7 +14,8 @@ import tempfile
 from supervisor import datatypes
 from supervisor.options import expand, UnhosedConfigParser
 
-rng = random.Random(43)
+rng = random.Random(int(os.environ.get('DIFF_SEED', '43')))
+N = int(os.environ.get('DIFF_N', '1'))  # scale the random part for ad-hoc runs
 
 
 def outcome(f, *a):
@@ -38,10 +39,11 @@ fmt_cases = ['%s', '%(a)s %s', '%s %s', '%d', '%(n)02d', '%(a)d', '%', '%(a', '%
              '%(n)l', '%(n).3d', '%(n)05d', '%(n)-05d|', '%(neg)05d', '%(neg)x', '%(neg).3e',
              '%(n)#X', '%(n)10.3e', '%(u)a', '%(u)r', '%é', '%\n', '%(n)0', '%((a))s',
              '%(a))s', '%s%(a)s', '%r', '%a', '%(n)G', '%(n)#g', '%(n).0e', '%(zz)', '%(zz)y',
-             '%(n)*d', '%(n).*d', '%(ENV_HOME)s/x', '%(n)99999999999999999999d']
+             '%(n)*d', '%(n).*d', '%(ENV_HOME)s/x', '%(n)99999999999999999999d', '%(a)c#%+%(n)d',
+             '%+%', '%5%']
 alphabet = ['%', '(', ')', 'a', 'n', 'u', 's', 'd', 'x', 'r', '0', '5', '.', '-', '+', ' ',
             '#', '*', 'e', 'g', 'c', 'z', 'l', '%(a)', '%(n)', '%(u)']
-for _ in range(600):
+for _ in range(600 * N):
     fmt_cases.append(''.join(rng.choice(alphabet) for _ in range(rng.randint(1, 7))))
 fmt = [[s, outcome(expand, s, FMT_DICT, 'sec.opt')] for s in dict.fromkeys(fmt_cases)]
 
@@ -50,8 +52,9 @@ kv_cases = ['A=hello world', 'A="x,y",B=\'a b\'', 'A=$HOME', 'A=a#b', 'A=x;y', '
             'a-b.c=1', 'A=1,', 'A=', 'A=1,,B=2', 'A=1 B=2', 'A="unclosed', 'A=a#b\nB=2',
             'A=ö', 'ö=1', 'A=x"y z"', '"A"="b"', '', ' ', 'A=1,A=2', 'A=1,B=2,A=3',
             "A='x\"y'", 'A=(x):/y+z-1.2', 'A = 1 , B = 2']
-kv_alpha = ['A', 'b', '=', ',', ' ', '"', "'", '#', '\n', ';', '$', 'ö', '1', '/', ':', '\\', '\t']
-for _ in range(600):
+kv_alpha = ['A', 'b', '=', ',', ' ', '"', "'", '#', '\n', ';', '$', 'ö', '1', '/', ':', '\\', '\t',
+            '\r', '\x0b', '(', '-', '.', '\xa0']
+for _ in range(600 * N):
     kv_cases.append(''.join(rng.choice(kv_alpha) for _ in range(rng.randint(1, 10))))
 kv = [[s, outcome(lambda v: list(datatypes.dict_of_key_value_pairs(v).items()), s)]
       for s in dict.fromkeys(kv_cases)]
@@ -101,8 +104,8 @@ ini_cases = [
     '[a]\nx=1\n[DEFAULT]\nx=0\ny=2\n',
 ]
 ini_alpha = ['[', ']', 'a', 'b', '=', ':', ';', '#', ' ', '\t', '\n', '\n', '\n', '\r', 'x',
-             'DEFAULT', '\\', '%']
-for _ in range(500):
+             'DEFAULT', '\\', '%', '\x0b', '\x0c', '\x1c', '\xa0', '\u2028', '\u3000', 'é']
+for _ in range(500 * N):
     ini_cases.append('[a]\n' + ''.join(rng.choice(ini_alpha) for _ in range(rng.randint(1, 16))))
 
 
