@@ -68,7 +68,7 @@ pub(crate) fn stop_time(epoch_secs: i64, utc_offset_secs: i32) -> String {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    let local = epoch_secs + i64::from(utc_offset_secs);
+    let local = epoch_secs.saturating_add(i64::from(utc_offset_secs));
     let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400));
     // civil-from-days (H. Hinnant)
     let z = days + 719_468;
@@ -171,7 +171,9 @@ fn info(p: &Process, now: SystemTime, utc_offset_secs: i32) -> ProcessInfo {
     let spawnerr = p.history.spawnerr.clone().unwrap_or_default();
     let pid = p.state.pid().map_or(0, |pid| pid.0);
     let description = match state {
-        ProcessStateCode::Running => format!("pid {pid}, uptime {}", timedelta(now - start)),
+        ProcessStateCode::Running => {
+            format!("pid {pid}, uptime {}", timedelta(now.saturating_sub(start)))
+        }
         ProcessStateCode::Fatal | ProcessStateCode::Backoff if spawnerr.is_empty() => {
             format!("unknown error (try \"tail {}\")", p.spec.name)
         }

@@ -6,7 +6,7 @@ use crate::effect::{Effect, Event};
 use crate::input::RequestId;
 use crate::supervisor::{Now, Supervisor};
 use crate::text;
-use crate::transition::{ProcEvent, TICK};
+use crate::transition::{ProcEvent, TICK, later};
 use crate::vocab::{Fault, FaultCode, LogLevel, ProcessStateCode, SupervisorStateCode};
 use std::time::{Duration, Instant};
 
@@ -58,7 +58,7 @@ impl Supervisor {
         }
         let due = self.shutdown.as_ref().is_some_and(|s| {
             s.last_report
-                .is_none_or(|at| now.mono >= at + DIE_REPORT_EVERY + TICK)
+                .is_none_or(|at| now.mono >= later(at, DIE_REPORT_EVERY + TICK))
         });
         if due {
             let names: Vec<&str> = unstopped
@@ -90,7 +90,7 @@ impl Supervisor {
         }
         Some(
             s.last_report
-                .map_or(self.last_mono, |at| at + DIE_REPORT_EVERY + TICK),
+                .map_or(self.last_mono, |at| later(at, DIE_REPORT_EVERY + TICK)),
         )
     }
 

@@ -7,7 +7,7 @@ use crate::process::{History, Process, ProcessState};
 use crate::shutdown::Shutdown;
 use crate::spec::{GroupKind, SupervisorSpec};
 use crate::text;
-use crate::transition::{self, Ctx, Note, ProcEvent, TICK};
+use crate::transition::{self, Ctx, Note, ProcEvent, TICK, later};
 use crate::vocab::{LogLevel, Pid, SupervisorStateCode};
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant, SystemTime};
@@ -194,7 +194,9 @@ impl Supervisor {
         };
         for p in &self.processes {
             match &p.state {
-                ProcessState::Starting { since, .. } => consider(*since + p.spec.startsecs + TICK),
+                ProcessState::Starting { since, .. } => {
+                    consider(later(later(*since, p.spec.startsecs), TICK))
+                }
                 ProcessState::Backoff { retry_at } => {
                     if p.history.backoff > p.spec.startretries {
                         consider(self.last_mono); // given up at the next step
@@ -209,7 +211,7 @@ impl Supervisor {
                 } => {
                     consider(*kill_at);
                     if let Some(at) = reported_at.filter(|_| self.pending.waits_for_stop(p.id)) {
-                        consider(at + STOP_REPORT_EVERY + TICK);
+                        consider(later(at, STOP_REPORT_EVERY + TICK));
                     }
                 }
                 ProcessState::Stopped
@@ -309,7 +311,8 @@ impl Supervisor {
             }
             let p = &mut self.processes[i];
             if let ProcessState::Stopping { reported_at, .. } = &mut p.state {
-                let due = reported_at.is_none_or(|at| now.mono >= at + STOP_REPORT_EVERY + TICK);
+                let due =
+                    reported_at.is_none_or(|at| now.mono >= later(at, STOP_REPORT_EVERY + TICK));
                 if due {
                     *reported_at = Some(now.mono);
                     fx.push(Effect::Log {

@@ -13,6 +13,14 @@ use std::time::{Duration, Instant};
 /// deadline kept as "due when `now >=`" must then be one nanosecond later.
 pub(crate) const TICK: Duration = Duration::from_nanos(1);
 
+/// `t + d`, saturating far in the future instead of panicking on overflow (a config may
+/// hold absurd durations; `handle` must never panic).
+pub(crate) fn later(t: Instant, d: Duration) -> Instant {
+    t.checked_add(d)
+        .or_else(|| t.checked_add(Duration::from_secs(1 << 32)))
+        .unwrap_or(t)
+}
+
 /// What can happen to one process.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum ProcEvent<'a> {
@@ -155,7 +163,7 @@ pub(crate) fn transition(p: &mut Process, event: ProcEvent<'_>, ctx: &mut Ctx<'_
         // ---- reaped children
         (S::Starting { pid, since }, E::Exited(status)) => {
             p.history.laststop = Some(ctx.now.wall);
-            if now < since + p.spec.startsecs {
+            if now < later(since, p.spec.startsecs) {
                 // STARTING -> BACKOFF: "not expected" even for an expected code.
                 p.history.exitstatus = None;
                 p.history.spawnerr =
@@ -216,7 +224,7 @@ pub(crate) fn transition(p: &mut Process, event: ProcEvent<'_>, ctx: &mut Ctx<'_
             }
         }
         (S::Starting { pid, since }, E::Tick { .. }) => {
-            if now >= since + p.spec.startsecs + TICK {
+            if now >= later(later(since, p.spec.startsecs), TICK) {
                 p.history.backoff = 0;
                 set_state(p, S::Running { pid }, ctx, true, Some(pid));
                 ctx.log(
@@ -391,7 +399,7 @@ fn enter_backoff_with_pid(p: &mut Process, ctx: &mut Ctx<'_>, pid: Option<Pid>) 
     // Linear backoff: the Nth failure waits N seconds (4.3: delay = now + backoff).
     p.history.backoff = p.history.backoff.saturating_add(1);
     let wait = Duration::from_secs(u64::from(p.history.backoff));
-    let retry_at = ctx.now.mono + wait + TICK;
+    let retry_at = later(later(ctx.now.mono, wait), TICK);
     set_state(p, ProcessState::Backoff { retry_at }, ctx, true, pid);
 }
 
@@ -414,7 +422,7 @@ fn send_kill(
         LogLevel::Debug,
         text::killing(&p.spec.name, pid, to_group, signal),
     );
-    let kill_at = ctx.now.mono + wait;
+    let kill_at = later(ctx.now.mono, wait);
     set_state(
         p,
         ProcessState::Stopping {

@@ -65,3 +65,20 @@ fn time_going_backwards_is_clamped() {
     );
     assert_eq!(core.process_state("a"), Some(S::Running));
 }
+
+#[test]
+fn absurd_durations_do_not_panic() {
+    let huge = std::time::Duration::from_secs(u64::MAX / 2);
+    let mut sim = Sim::new(vec![prog("a", |p| {
+        p.startsecs = huge;
+        p.stopwaitsecs = huge;
+        p.startretries = u32::MAX;
+    })]);
+    sim.advance(secs(5));
+    assert_eq!(sim.state("a"), S::Starting);
+    sim.request(supervisor_core::Request::Stop { name: "a".into(), wait: true });
+    sim.advance(secs(5));
+    assert_eq!(sim.state("a"), S::Stopping);
+    sim.exit("a", code(0));
+    assert_eq!(sim.state("a"), S::Stopped);
+}
