@@ -40,14 +40,20 @@ pub struct SystemUsers {
 
 impl Default for SystemUsers {
     fn default() -> Self {
-        SystemUsers { passwd: PathBuf::from("/etc/passwd"), group: PathBuf::from("/etc/group") }
+        SystemUsers {
+            passwd: PathBuf::from("/etc/passwd"),
+            group: PathBuf::from("/etc/group"),
+        }
     }
 }
 
 impl SystemUsers {
     /// Look users up in other files (for tests or chroots).
     pub fn with_files(passwd: impl Into<PathBuf>, group: impl Into<PathBuf>) -> Self {
-        SystemUsers { passwd: passwd.into(), group: group.into() }
+        SystemUsers {
+            passwd: passwd.into(),
+            group: group.into(),
+        }
     }
 
     fn users(&self) -> Vec<UserEntry> {
@@ -89,7 +95,10 @@ impl UserLookup for SystemUsers {
         self.users().into_iter().find(|u| u.uid == uid)
     }
     fn group_by_name(&self, name: &str) -> Option<u32> {
-        self.groups().into_iter().find(|(n, _)| n == name).map(|(_, gid)| gid)
+        self.groups()
+            .into_iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, gid)| gid)
     }
     fn group_exists(&self, gid: u32) -> bool {
         self.groups().iter().any(|&(_, g)| g == gid)
@@ -109,7 +118,12 @@ impl StaticUsers {
     /// Just `root` (uid 0, gid 0, home `/root`) and group `root`.
     pub fn root_only() -> Self {
         StaticUsers {
-            users: vec![UserEntry { name: "root".into(), uid: 0, gid: 0, home: "/root".into() }],
+            users: vec![UserEntry {
+                name: "root".into(),
+                uid: 0,
+                gid: 0,
+                home: "/root".into(),
+            }],
             groups: vec![("root".into(), 0)],
         }
     }
@@ -123,7 +137,10 @@ impl UserLookup for StaticUsers {
         self.users.iter().find(|u| u.uid == uid).cloned()
     }
     fn group_by_name(&self, name: &str) -> Option<u32> {
-        self.groups.iter().find(|(n, _)| n == name).map(|&(_, gid)| gid)
+        self.groups
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|&(_, gid)| gid)
     }
     fn group_exists(&self, gid: u32) -> bool {
         self.groups.iter().any(|&(_, g)| g == gid)
@@ -164,7 +181,12 @@ impl LoadContext {
     /// (as `tempfile.gettempdir()` chooses it) and `/etc/passwd` + `/etc/group`.
     pub fn from_system() -> Self {
         let env: Vec<(String, String)> = std::env::vars_os()
-            .map(|(k, v)| (k.to_string_lossy().into_owned(), v.to_string_lossy().into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.to_string_lossy().into_owned(),
+                    v.to_string_lossy().into_owned(),
+                )
+            })
             .collect();
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
         let hostname = std::fs::read_to_string("/proc/sys/kernel/hostname")
@@ -179,14 +201,24 @@ impl LoadContext {
             })
             .unwrap_or(0);
         let temp_dir = gettempdir(&env, &cwd);
-        LoadContext { env, cwd, hostname, uid, temp_dir, users: Arc::new(SystemUsers::default()) }
+        LoadContext {
+            env,
+            cwd,
+            hostname,
+            uid,
+            temp_dir,
+            users: Arc::new(SystemUsers::default()),
+        }
     }
 
     /// A context for tests: `cwd`, env `PATH=/usr/bin:/bin` and `HOME=/root`, hostname
     /// `testhost`, uid 0, temp dir `/tmp`, and the given users.
     pub fn for_tests(cwd: impl Into<PathBuf>, users: impl UserLookup + 'static) -> Self {
         LoadContext {
-            env: vec![("PATH".into(), "/usr/bin:/bin".into()), ("HOME".into(), "/root".into())],
+            env: vec![
+                ("PATH".into(), "/usr/bin:/bin".into()),
+                ("HOME".into(), "/root".into()),
+            ],
             cwd: cwd.into(),
             hostname: "testhost".into(),
             uid: 0,
@@ -197,7 +229,11 @@ impl LoadContext {
 
     /// The value of an environment variable in the injected environment.
     pub fn env_var(&self, name: &str) -> Option<&str> {
-        self.env.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.env
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     pub(crate) fn cwd_str(&self) -> String {
@@ -211,7 +247,9 @@ fn gettempdir(env: &[(String, String)], cwd: &Path) -> String {
     let from_env = ["TMPDIR", "TEMP", "TMP"]
         .iter()
         .filter_map(|name| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()));
-    let fixed = ["/tmp", "/var/tmp", "/usr/tmp"].iter().map(|s| s.to_string());
+    let fixed = ["/tmp", "/var/tmp", "/usr/tmp"]
+        .iter()
+        .map(|s| s.to_string());
     from_env
         .chain(fixed)
         .find(|dir| Path::new(dir).is_dir())

@@ -9,7 +9,7 @@
 use crate::context::LoadContext;
 use crate::error::{ConfigError, Result};
 use crate::getter::Getter;
-use crate::ini::{decode_utf8, IniDocument};
+use crate::ini::{IniDocument, decode_utf8};
 use crate::model::CtlOptions;
 use crate::paths;
 use crate::pyfmt::PyDict;
@@ -23,7 +23,9 @@ use std::path::Path;
 pub fn load_ctl(path: impl AsRef<Path>, ctx: &LoadContext) -> Result<Option<CtlOptions>> {
     let configfile = path.as_ref().to_string_lossy().into_owned();
     if !paths::exists(&configfile, ctx) {
-        return Err(ConfigError::new(format!("could not find config file {configfile}")));
+        return Err(ConfigError::new(format!(
+            "could not find config file {configfile}"
+        )));
     }
     let bytes = std::fs::read(ctx.cwd.join(&configfile))
         .map_err(|_| ConfigError::new(format!("could not read config file {configfile}")))?;
@@ -32,7 +34,11 @@ pub fn load_ctl(path: impl AsRef<Path>, ctx: &LoadContext) -> Result<Option<CtlO
 }
 
 /// [`load_ctl`] on text already read from `configfile`.
-pub(crate) fn read_ctl(text: &str, configfile: &str, ctx: &LoadContext) -> Result<Option<CtlOptions>> {
+pub(crate) fn read_ctl(
+    text: &str,
+    configfile: &str,
+    ctx: &LoadContext,
+) -> Result<Option<CtlOptions>> {
     let here = paths::dirname(&paths::normalize_path(configfile, ctx));
     let mut doc = IniDocument::new();
     doc.read_str(text, configfile)?;
@@ -43,19 +49,29 @@ pub(crate) fn read_ctl(text: &str, configfile: &str, ctx: &LoadContext) -> Resul
     for (k, v) in &ctx.env {
         environ.set_str(&format!("ENV_{k}"), v);
     }
-    let g = Getter { doc: &doc, environ: &environ, ctx };
+    let g = Getter {
+        doc: &doc,
+        environ: &environ,
+        ctx,
+    };
     let section = "supervisorctl";
     let mut with_here = PyDict::new();
     with_here.set_str("here", &here);
     let none = PyDict::new();
     let defaults = CtlOptions::default();
-    let mut serverurl = g.get_or(section, "serverurl", &defaults.serverurl, &with_here)?.text;
+    let mut serverurl = g
+        .get_or(section, "serverurl", &defaults.serverurl, &with_here)?
+        .text;
     if let Some(rest) = serverurl.strip_prefix("unix://") {
         serverurl = format!("unix://{}", paths::normalize_path(rest, ctx));
     }
     let prompt = g.get_or(section, "prompt", &defaults.prompt, &none)?.text;
-    let username = g.get(section, "username", None, true, &none)?.map(|v| v.text);
-    let password = g.get(section, "password", None, true, &none)?.map(|v| v.text);
+    let username = g
+        .get(section, "username", None, true, &none)?
+        .map(|v| v.text);
+    let password = g
+        .get(section, "password", None, true, &none)?
+        .map(|v| v.text);
     let history_file = g
         .get(section, "history_file", None, true, &with_here)?
         .map(|v| v.text)
@@ -66,8 +82,17 @@ pub(crate) fn read_ctl(text: &str, configfile: &str, ctx: &LoadContext) -> Resul
     const KEY: &str = "supervisor.ctl_factory";
     for plugin in doc.sections().filter(|s| s.starts_with("ctlplugin:")) {
         if g.get(plugin, KEY, None, true, &none)?.is_none() {
-            return Err(ConfigError::new(format!("section [{plugin}] does not specify a {KEY}")).in_option(plugin, Some(KEY)));
+            return Err(
+                ConfigError::new(format!("section [{plugin}] does not specify a {KEY}"))
+                    .in_option(plugin, Some(KEY)),
+            );
         }
     }
-    Ok(Some(CtlOptions { serverurl, username, password, prompt, history_file }))
+    Ok(Some(CtlOptions {
+        serverurl,
+        username,
+        password,
+        prompt,
+        history_file,
+    }))
 }

@@ -29,10 +29,12 @@ fn parse_int_radix(s: &str, radix: u32) -> Result<i64, IntError> {
         _ => (false, t),
     };
     let body = if radix == 8 {
-        body.strip_prefix("0o").or_else(|| body.strip_prefix("0O")).map_or(body, |b| {
-            // `0o_7` is valid in Python: an underscore may follow the prefix
-            b.strip_prefix('_').unwrap_or(b)
-        })
+        body.strip_prefix("0o")
+            .or_else(|| body.strip_prefix("0O"))
+            .map_or(body, |b| {
+                // `0o_7` is valid in Python: an underscore may follow the prefix
+                b.strip_prefix('_').unwrap_or(b)
+            })
     } else {
         body
     };
@@ -80,7 +82,9 @@ pub fn byte_size(v: &str) -> Result<i64, String> {
     let lower = v.to_lowercase();
     for (suffix, mult) in [("kb", 1i64 << 10), ("mb", 1 << 20), ("gb", 1 << 30)] {
         if let Some(num) = lower.strip_suffix(suffix) {
-            return integer(num)?.checked_mul(mult).ok_or_else(|| format!("int too large: {}", repr_str(v)));
+            return integer(num)?
+                .checked_mul(mult)
+                .ok_or_else(|| format!("int too large: {}", repr_str(v)));
         }
     }
     integer(&lower)
@@ -92,8 +96,13 @@ pub fn octal(v: &str) -> Result<i64, String> {
 }
 
 /// Names `getattr(signal, name)` finds beyond the real signals (all start with `SIG`).
-const EXTRA_SIGNAL_NAMES: &[(&str, i32)] =
-    &[("SIG_DFL", 0), ("SIG_IGN", 1), ("SIG_BLOCK", 0), ("SIG_UNBLOCK", 1), ("SIG_SETMASK", 2)];
+const EXTRA_SIGNAL_NAMES: &[(&str, i32)] = &[
+    ("SIG_DFL", 0),
+    ("SIG_IGN", 1),
+    ("SIG_BLOCK", 0),
+    ("SIG_UNBLOCK", 1),
+    ("SIG_SETMASK", 2),
+];
 
 /// `signal_number(v)`: a number or a name with or without `SIG`, case-insensitive.
 pub fn signal(v: &str) -> Result<Signal, String> {
@@ -101,9 +110,16 @@ pub fn signal(v: &str) -> Result<Signal, String> {
         Ok(n) => n,
         Err(_) => {
             let upper = py_strip(v).to_uppercase();
-            let name = if upper.starts_with("SIG") { upper } else { format!("SIG{upper}") };
+            let name = if upper.starts_with("SIG") {
+                upper
+            } else {
+                format!("SIG{upper}")
+            };
             let found = Signal::from_name(&name).map(|s| s.0).or_else(|| {
-                EXTRA_SIGNAL_NAMES.iter().find(|(n, _)| *n == name).map(|&(_, num)| num)
+                EXTRA_SIGNAL_NAMES
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|&(_, num)| num)
             });
             match found {
                 Some(num) => i64::from(num),
@@ -113,7 +129,10 @@ pub fn signal(v: &str) -> Result<Signal, String> {
     };
     match i32::try_from(num) {
         Ok(n) if Signal::is_known_number(n) => Ok(Signal(n)),
-        _ => Err(format!("value {} is not a valid signal number", repr_str(v))),
+        _ => Err(format!(
+            "value {} is not a valid signal number",
+            repr_str(v)
+        )),
     }
 }
 
@@ -191,8 +210,8 @@ pub fn inet_address(v: &str) -> Result<(String, u16), String> {
             (host.to_lowercase(), port_number(port)?)
         }
         None => {
-            let port = port_number(v)
-                .map_err(|_| format!("not a valid port number: {} ", repr_str(v)))?;
+            let port =
+                port_number(v).map_err(|_| format!("not a valid port number: {} ", repr_str(v)))?;
             (String::new(), port)
         }
     };
@@ -204,8 +223,13 @@ pub fn url(v: &str) -> Result<String, String> {
     let bad = || format!("value {} is not a URL", repr_str(v));
     let colon = v.find(':').ok_or_else(bad)?;
     let scheme = &v[..colon];
-    let valid_scheme = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    let valid_scheme = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
     let rest = &v[colon + 1..];
     let rest = &rest[..rest.find(['?', '#']).unwrap_or(rest.len())];
     let (netloc, path) = match rest.strip_prefix("//") {
@@ -221,22 +245,35 @@ pub fn url(v: &str) -> Result<String, String> {
 /// `name_to_uid(v)`: a user name or a numeric uid that exists.
 pub fn name_to_uid(v: &str, ctx: &LoadContext) -> Result<u32, String> {
     match integer(v) {
-        Ok(n) => match u32::try_from(n).ok().filter(|&uid| ctx.users.user_by_uid(uid).is_some()) {
+        Ok(n) => match u32::try_from(n)
+            .ok()
+            .filter(|&uid| ctx.users.user_by_uid(uid).is_some())
+        {
             Some(uid) => Ok(uid),
             None => Err(format!("Invalid user id {v}")),
         },
-        Err(_) => ctx.users.user_by_name(v).map(|u| u.uid).ok_or_else(|| format!("Invalid user name {v}")),
+        Err(_) => ctx
+            .users
+            .user_by_name(v)
+            .map(|u| u.uid)
+            .ok_or_else(|| format!("Invalid user name {v}")),
     }
 }
 
 /// `name_to_gid(v)`: a group name or a numeric gid that exists.
 pub fn name_to_gid(v: &str, ctx: &LoadContext) -> Result<u32, String> {
     match integer(v) {
-        Ok(n) => match u32::try_from(n).ok().filter(|&gid| ctx.users.group_exists(gid)) {
+        Ok(n) => match u32::try_from(n)
+            .ok()
+            .filter(|&gid| ctx.users.group_exists(gid))
+        {
             Some(gid) => Ok(gid),
             None => Err(format!("Invalid group id {v}")),
         },
-        Err(_) => ctx.users.group_by_name(v).ok_or_else(|| format!("Invalid group name {v}")),
+        Err(_) => ctx
+            .users
+            .group_by_name(v)
+            .ok_or_else(|| format!("Invalid group name {v}")),
     }
 }
 
@@ -269,7 +306,9 @@ pub fn existing_dirpath(v: &str, ctx: &LoadContext) -> Result<String, String> {
     if dir.is_empty() || paths::isdir(&dir, ctx) {
         Ok(expanded)
     } else {
-        Err(format!("The directory named as part of the path {v} does not exist"))
+        Err(format!(
+            "The directory named as part of the path {v} does not exist"
+        ))
     }
 }
 
@@ -296,7 +335,6 @@ pub fn logfile_name(v: &str, ctx: &LoadContext) -> Result<LogfileName, String> {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     //! The spec §1.4 examples, texts as CPython prints them (the full recorded comparison
@@ -318,18 +356,30 @@ mod tests {
         assert_eq!(byte_size("50 MB"), Ok(52_428_800));
         assert_eq!(byte_size("1kB"), Ok(1024));
         assert_eq!(byte_size("-1MB"), Ok(-1_048_576));
-        assert_eq!(byte_size("1.5MB"), Err("invalid literal for int() with base 10: '1.5'".into()));
-        assert_eq!(byte_size("1B"), Err("invalid literal for int() with base 10: '1b'".into()));
+        assert_eq!(
+            byte_size("1.5MB"),
+            Err("invalid literal for int() with base 10: '1.5'".into())
+        );
+        assert_eq!(
+            byte_size("1B"),
+            Err("invalid literal for int() with base 10: '1b'".into())
+        );
     }
 
     #[test]
     fn octal_and_integers() {
         assert_eq!(octal("022"), Ok(18));
         assert_eq!(octal("0o22"), Ok(18));
-        assert_eq!(octal("8"), Err("8 can not be converted to an octal type".into()));
+        assert_eq!(
+            octal("8"),
+            Err("8 can not be converted to an octal type".into())
+        );
         assert_eq!(integer(" 12 "), Ok(12));
         assert_eq!(integer("1_000"), Ok(1000));
-        assert_eq!(integer("x"), Err("invalid literal for int() with base 10: 'x'".into()));
+        assert_eq!(
+            integer("x"),
+            Err("invalid literal for int() with base 10: 'x'".into())
+        );
     }
 
     #[test]
@@ -338,19 +388,34 @@ mod tests {
         assert_eq!(signal("sigkill"), Ok(Signal::KILL));
         assert_eq!(signal("0"), Ok(Signal(0)));
         assert_eq!(signal("SIG_DFL"), Ok(Signal(0)));
-        assert_eq!(signal("100"), Err("value '100' is not a valid signal number".into()));
-        assert_eq!(signal("FOO"), Err("value 'FOO' is not a valid signal name".into()));
+        assert_eq!(
+            signal("100"),
+            Err("value '100' is not a valid signal number".into())
+        );
+        assert_eq!(
+            signal("FOO"),
+            Err("value 'FOO' is not a valid signal name".into())
+        );
     }
 
     #[test]
     fn exitcodes_autorestart_levels() {
         assert_eq!(exitcodes(""), Ok(vec![]));
         assert_eq!(exitcodes(" 1 , 2"), Ok(vec![1, 2]));
-        assert_eq!(exitcodes("256"), Err("not a valid list of exit codes: '256'".into()));
+        assert_eq!(
+            exitcodes("256"),
+            Err("not a valid list of exit codes: '256'".into())
+        );
         assert_eq!(autorestart("TRUE"), Ok(AutoRestart::Always));
-        assert_eq!(autorestart("X"), Err("invalid 'autorestart' value 'x'".into()));
+        assert_eq!(
+            autorestart("X"),
+            Err("invalid 'autorestart' value 'x'".into())
+        );
         assert_eq!(log_level("BLATHER"), Ok(LogLevel::Blather));
-        assert_eq!(log_level("warning"), Err("bad logging level name 'warning'".into()));
+        assert_eq!(
+            log_level("warning"),
+            Err("bad logging level name 'warning'".into())
+        );
     }
 
     #[test]
@@ -358,24 +423,48 @@ mod tests {
         assert_eq!(inet_address("*:80"), Ok((String::new(), 80)));
         assert_eq!(inet_address("H:1"), Ok(("h".into(), 1)));
         assert_eq!(inet_address("[::1]:9001"), Ok(("[::1]".into(), 9001)));
-        assert_eq!(inet_address("h:"), Err("no port number specified in ''".into()));
-        assert_eq!(inet_address("0"), Err("not a valid port number: '0' ".into()));
-        assert_eq!(inet_address("h:0"), Err("0 is below lower bound (1)".into()));
-        assert_eq!(inet_address("h:70000"), Err("70000 is above upper bound (65535)".into()));
+        assert_eq!(
+            inet_address("h:"),
+            Err("no port number specified in ''".into())
+        );
+        assert_eq!(
+            inet_address("0"),
+            Err("not a valid port number: '0' ".into())
+        );
+        assert_eq!(
+            inet_address("h:0"),
+            Err("0 is below lower bound (1)".into())
+        );
+        assert_eq!(
+            inet_address("h:70000"),
+            Err("70000 is above upper bound (65535)".into())
+        );
     }
 
     #[test]
     fn names_users_and_urls() {
         assert_eq!(process_or_group_name(" ok "), Ok("ok".into()));
-        assert_eq!(process_or_group_name("a:b"), Err("Invalid name: 'a:b' because of character: ':'".into()));
+        assert_eq!(
+            process_or_group_name("a:b"),
+            Err("Invalid name: 'a:b' because of character: ':'".into())
+        );
         let ctx = LoadContext::for_tests("/", StaticUsers::root_only());
         assert_eq!(name_to_uid("root", &ctx), Ok(0));
         assert_eq!(name_to_uid(" 0 ", &ctx), Ok(0));
-        assert_eq!(name_to_uid("nobodyx", &ctx), Err("Invalid user name nobodyx".into()));
-        assert_eq!(name_to_uid("99999", &ctx), Err("Invalid user id 99999".into()));
+        assert_eq!(
+            name_to_uid("nobodyx", &ctx),
+            Err("Invalid user name nobodyx".into())
+        );
+        assert_eq!(
+            name_to_uid("99999", &ctx),
+            Err("Invalid user id 99999".into())
+        );
         assert_eq!(user_group("root:root", &ctx), Ok((0, 0)));
         assert_eq!(user_group("root", &ctx), Ok((0, -1)));
-        assert_eq!(user_group("root:nogrp", &ctx), Err("Invalid user:group definition root:nogrp".into()));
+        assert_eq!(
+            user_group("root:nogrp", &ctx),
+            Err("Invalid user:group definition root:nogrp".into())
+        );
         assert_eq!(url("http://x"), Ok("http://x".into()));
         assert_eq!(url("x"), Err("value 'x' is not a URL".into()));
     }

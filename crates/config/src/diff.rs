@@ -18,9 +18,18 @@ pub struct GroupDiff<'a> {
 pub fn diff_groups<'a>(new: &'a [GroupConfig], running: &'a [GroupConfig]) -> GroupDiff<'a> {
     let find = |list: &'a [GroupConfig], name: &str| list.iter().rev().find(|g| g.name == name);
     GroupDiff {
-        added: new.iter().filter(|g| find(running, &g.name).is_none()).collect(),
-        changed: new.iter().filter(|g| find(running, &g.name).is_some_and(|old| g.differs_from(old))).collect(),
-        removed: running.iter().filter(|g| find(new, &g.name).is_none()).collect(),
+        added: new
+            .iter()
+            .filter(|g| find(running, &g.name).is_none())
+            .collect(),
+        changed: new
+            .iter()
+            .filter(|g| find(running, &g.name).is_some_and(|old| g.differs_from(old)))
+            .collect(),
+        removed: running
+            .iter()
+            .filter(|g| find(new, &g.name).is_none())
+            .collect(),
     }
 }
 
@@ -30,16 +39,36 @@ impl GroupConfig {
     /// the socket URL; listener pools: also buffer size, events and result handler).
     pub fn differs_from(&self, running: &GroupConfig) -> bool {
         let same_processes = self.processes.len() == running.processes.len()
-            && self.processes.iter().zip(&running.processes).all(|(a, b)| a.same_as(b));
-        let same_base = self.name == running.name && self.priority == running.priority && same_processes;
+            && self
+                .processes
+                .iter()
+                .zip(&running.processes)
+                .all(|(a, b)| a.same_as(b));
+        let same_base =
+            self.name == running.name && self.priority == running.priority && same_processes;
         let same = match (&self.kind, &running.kind) {
             // ProcessGroupConfig.__eq__ accepts any ProcessGroupConfig, fcgi groups included
-            (GroupKind::Program | GroupKind::Heterogeneous, GroupKind::Program | GroupKind::Heterogeneous)
-            | (GroupKind::Program | GroupKind::Heterogeneous, GroupKind::FastCgi { .. }) => same_base,
-            (GroupKind::FastCgi { socket: a }, GroupKind::FastCgi { socket: b }) => a.url() == b.url() && same_base,
             (
-                GroupKind::EventListener { buffer_size: a, events: ea, result_handler: ra },
-                GroupKind::EventListener { buffer_size: b, events: eb, result_handler: rb },
+                GroupKind::Program | GroupKind::Heterogeneous,
+                GroupKind::Program | GroupKind::Heterogeneous,
+            )
+            | (GroupKind::Program | GroupKind::Heterogeneous, GroupKind::FastCgi { .. }) => {
+                same_base
+            }
+            (GroupKind::FastCgi { socket: a }, GroupKind::FastCgi { socket: b }) => {
+                a.url() == b.url() && same_base
+            }
+            (
+                GroupKind::EventListener {
+                    buffer_size: a,
+                    events: ea,
+                    result_handler: ra,
+                },
+                GroupKind::EventListener {
+                    buffer_size: b,
+                    events: eb,
+                    result_handler: rb,
+                },
             ) => same_base && a == b && ea == eb && ra == rb,
             _ => false,
         };
@@ -75,7 +104,9 @@ impl ProcessConfig {
 }
 
 fn same_channel(a: &ChannelLog, b: &ChannelLog) -> bool {
-    let logfile = matches!(a.logfile, LogFile::Auto) || matches!(b.logfile, LogFile::Auto) || a.logfile == b.logfile;
+    let logfile = matches!(a.logfile, LogFile::Auto)
+        || matches!(b.logfile, LogFile::Auto)
+        || a.logfile == b.logfile;
     logfile
         && a.logfile_maxbytes == b.logfile_maxbytes
         && a.logfile_backups == b.logfile_backups
@@ -92,11 +123,14 @@ fn same_env(a: &Environment, b: &Environment) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{load_str, LoadContext, StaticUsers};
+    use crate::{LoadContext, StaticUsers, load_str};
 
     fn groups(text: &str) -> Vec<GroupConfig> {
         let ctx = LoadContext::for_tests("/tmp", StaticUsers::root_only());
-        load_str(text, "/tmp/supervisord.conf", &ctx).expect("loads").config.groups
+        load_str(text, "/tmp/supervisord.conf", &ctx)
+            .expect("loads")
+            .config
+            .groups
     }
 
     #[test]
@@ -112,7 +146,9 @@ mod tests {
 
     #[test]
     fn auto_logfile_matches_anything_and_env_order_does_not_matter() {
-        let old = groups("[supervisord]\n[program:a]\ncommand=a\nstdout_logfile=/tmp/x.log\nenvironment=A=1,B=2\n");
+        let old = groups(
+            "[supervisord]\n[program:a]\ncommand=a\nstdout_logfile=/tmp/x.log\nenvironment=A=1,B=2\n",
+        );
         let new = groups("[supervisord]\n[program:a]\ncommand=a\nenvironment=B=2,A=1\n");
         assert!(!new[0].differs_from(&old[0]));
         let listener = groups("[supervisord]\n[eventlistener:a]\ncommand=a\nevents=TICK_5\n");

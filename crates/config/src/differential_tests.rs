@@ -5,15 +5,21 @@
 use crate::datatypes as dt;
 use crate::ini::IniDocument;
 use crate::kvpairs::parse_key_value_pairs;
-use crate::pyfmt::{expand, PyDict, PyValue};
-use serde_json::{json, Value};
+use crate::pyfmt::{PyDict, PyValue, expand};
+use serde_json::{Value, json};
 
 fn data() -> Value {
-    serde_json::from_str(include_str!("../tests/data/differential.json")).expect("differential.json parses")
+    serde_json::from_str(include_str!("../tests/data/differential.json"))
+        .expect("differential.json parses")
 }
 
 /// Python's outcome (`{"ok": v}` / `{"err": msg}`) next to ours.
-fn compare(what: &str, input: &str, expected: &Value, ours: Result<Value, String>) -> Option<String> {
+fn compare(
+    what: &str,
+    input: &str,
+    expected: &Value,
+    ours: Result<Value, String>,
+) -> Option<String> {
     let ours = match ours {
         Ok(v) => json!({ "ok": v }),
         Err(e) => json!({ "err": e }),
@@ -30,7 +36,12 @@ fn cases(v: &Value) -> Vec<(String, Value)> {
 }
 
 fn report(failures: Vec<String>) {
-    assert!(failures.is_empty(), "{} differences from Python:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} differences from Python:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -46,7 +57,14 @@ fn percent_format_matches_python() {
     }
     let failures = cases(&data["fmt"])
         .into_iter()
-        .filter_map(|(input, expected)| compare("fmt", &input, &expected, expand(&input, &dict, "sec.opt").map(Value::from)))
+        .filter_map(|(input, expected)| {
+            compare(
+                "fmt",
+                &input,
+                &expected,
+                expand(&input, &dict, "sec.opt").map(Value::from),
+            )
+        })
         .collect();
     report(failures);
 }
@@ -101,22 +119,28 @@ fn datatypes_match_python() {
 
 fn ini_outcome(text: &str) -> Result<Value, String> {
     let mut doc = IniDocument::new();
-    doc.read_str(text, "<test>").map_err(|e| e.message().to_string())?;
+    doc.read_str(text, "<test>")
+        .map_err(|e| e.message().to_string())?;
     let pairs = |section: Option<&str>| -> Value {
         let keys = match section {
-            Some(s) => doc.options(s).into_iter().filter(|k| doc.own(s, k)).collect::<Vec<_>>(),
+            Some(s) => doc
+                .options(s)
+                .into_iter()
+                .filter(|k| doc.own(s, k))
+                .collect::<Vec<_>>(),
             None => doc.default_keys(),
         };
-        json!(keys
-            .iter()
-            .map(|k| {
-                let v = match section {
-                    Some(s) => doc.get(s, k),
-                    None => doc.get_default(k),
-                };
-                json!([k, v.map(|v| v.text.clone())])
-            })
-            .collect::<Vec<_>>())
+        json!(
+            keys.iter()
+                .map(|k| {
+                    let v = match section {
+                        Some(s) => doc.get(s, k),
+                        None => doc.get_default(k),
+                    };
+                    json!([k, v.map(|v| v.text.clone())])
+                })
+                .collect::<Vec<_>>()
+        )
     };
     let sections: Vec<Value> = doc.sections().map(|s| json!([s, pairs(Some(s))])).collect();
     Ok(json!({"defaults": pairs(None), "sections": sections}))

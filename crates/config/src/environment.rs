@@ -25,7 +25,10 @@ impl Environment {
     }
     /// A variable's value.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
     /// The variables in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {

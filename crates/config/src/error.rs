@@ -25,7 +25,13 @@ pub struct ConfigError {
 impl ConfigError {
     /// An error with the original's message and no location yet.
     pub(crate) fn new(message: impl Into<String>) -> Self {
-        ConfigError { message: message.into(), file: None, line: None, section: None, option: None }
+        ConfigError {
+            message: message.into(),
+            file: None,
+            line: None,
+            section: None,
+            option: None,
+        }
     }
 
     /// Set the file and line unless already known (inner locations are more precise).
@@ -116,7 +122,10 @@ mod tests {
         assert_eq!(full.to_string(), "/etc/s.conf:3: [program:x] command: boom");
         assert_eq!(full.message(), "boom");
         // inner locations win
-        let kept = full.clone().at(Path::new("/other"), None).in_option("y", None);
+        let kept = full
+            .clone()
+            .at(Path::new("/other"), None)
+            .in_option("y", None);
         assert_eq!(kept, full);
     }
 }

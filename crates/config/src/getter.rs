@@ -5,7 +5,7 @@
 use crate::context::LoadContext;
 use crate::error::ConfigError;
 use crate::ini::IniDocument;
-use crate::pyfmt::{expand, PyDict};
+use crate::pyfmt::{PyDict, expand};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -66,17 +66,29 @@ impl Getter<'_> {
                 None => return Ok(None),
             },
         };
-        let mut got = Got { text: raw, origin, section: section.to_string(), option: option.to_string() };
+        let mut got = Got {
+            text: raw,
+            origin,
+            section: section.to_string(),
+            option: option.to_string(),
+        };
         if do_expand && got.origin.is_some() {
             let mut combined = self.environ.clone();
             combined.update(extra);
-            got.text = expand(&got.text, &combined, &format!("{section}.{option}")).map_err(|m| got.error(m))?;
+            got.text = expand(&got.text, &combined, &format!("{section}.{option}"))
+                .map_err(|m| got.error(m))?;
         }
         Ok(Some(got))
     }
 
     /// `get` with expansion and a string default, which is then always present.
-    pub fn get_or(&self, section: &str, option: &str, default: &str, extra: &PyDict) -> Result<Got, ConfigError> {
+    pub fn get_or(
+        &self,
+        section: &str,
+        option: &str,
+        default: &str,
+        extra: &PyDict,
+    ) -> Result<Got, ConfigError> {
         let got = self.get(section, option, Some(default), true, extra)?;
         Ok(got.unwrap_or_else(|| Got {
             text: default.to_string(),

@@ -9,8 +9,8 @@ use crate::datatypes as dt;
 use crate::error::{ConfigError, Result};
 use crate::model::{FcgiSocket, GroupConfig, GroupKind};
 use crate::paths;
-use crate::programs::{processes_from_section, SectionEnv};
-use crate::pyfmt::{repr_str, PyDict};
+use crate::programs::{SectionEnv, processes_from_section};
+use crate::pyfmt::{PyDict, repr_str};
 
 /// Event type names `getattr(EventTypes, name)` finds (concrete and abstract).
 const EVENT_TYPES: &[&str] = &[
@@ -60,7 +60,10 @@ fn section_suffix(section: &str) -> &str {
 }
 
 /// Build every group, sorted as the original sorts them.
-pub(crate) fn groups_from_document(env: &SectionEnv<'_>, warnings: &mut Vec<String>) -> Result<Vec<GroupConfig>> {
+pub(crate) fn groups_from_document(
+    env: &SectionEnv<'_>,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<GroupConfig>> {
     let doc = env.getter.doc;
     let all: Vec<String> = doc.sections().map(str::to_string).collect();
     let has = |s: &str| all.iter().any(|x| x == s);
@@ -71,9 +74,14 @@ pub(crate) fn groups_from_document(env: &SectionEnv<'_>, warnings: &mut Vec<Stri
     let mut exclude: Vec<String> = Vec::new();
 
     for section in all.iter().filter(|s| s.starts_with("group:")) {
-        let group_name = dt::process_or_group_name(section_suffix(section)).map_err(|m| ConfigError::new(m).in_option(section, None))?;
-        let programs = g.get(section, "programs", None, true, &here)?.map_or(Vec::new(), |v| dt::list_of_strings(&v.text));
-        let priority = g.get_or(section, "priority", "999", &here)?.parse(dt::integer)?;
+        let group_name = dt::process_or_group_name(section_suffix(section))
+            .map_err(|m| ConfigError::new(m).in_option(section, None))?;
+        let programs = g
+            .get(section, "programs", None, true, &here)?
+            .map_or(Vec::new(), |v| dt::list_of_strings(&v.text));
+        let priority = g
+            .get_or(section, "priority", "999", &here)?
+            .parse(dt::integer)?;
         let mut processes = Vec::new();
         // Quirk: the original reuses its loop variable, so after the first member the
         // "section" named in these two messages is the previous member's section.
@@ -82,8 +90,10 @@ pub(crate) fn groups_from_document(env: &SectionEnv<'_>, warnings: &mut Vec<Stri
             let ps = format!("program:{program}");
             let fs = format!("fcgi-program:{program}");
             if !has(&ps) && !has(&fs) {
-                return Err(ConfigError::new(format!("[{current}] names unknown program or fcgi-program {program}"))
-                    .in_option(section, Some("programs")));
+                return Err(ConfigError::new(format!(
+                    "[{current}] names unknown program or fcgi-program {program}"
+                ))
+                .in_option(section, Some("programs")));
             }
             if has(&ps) && has(&fs) {
                 return Err(ConfigError::new(format!(
@@ -93,29 +103,57 @@ pub(crate) fn groups_from_document(env: &SectionEnv<'_>, warnings: &mut Vec<Stri
             }
             current = if has(&ps) { ps } else { fs };
             exclude.push(current.clone());
-            processes.extend(processes_from_section(env, &current, &group_name, warnings)?);
+            processes.extend(processes_from_section(
+                env,
+                &current,
+                &group_name,
+                warnings,
+            )?);
         }
-        groups.push(GroupConfig { name: group_name, priority, kind: GroupKind::Heterogeneous, processes });
+        groups.push(GroupConfig {
+            name: group_name,
+            priority,
+            kind: GroupKind::Heterogeneous,
+            processes,
+        });
     }
 
-    for section in all.iter().filter(|s| s.starts_with("program:") && !exclude.contains(s)) {
-        let name = dt::process_or_group_name(section_suffix(section)).map_err(|m| ConfigError::new(m).in_option(section, None))?;
-        let priority = g.get_or(section, "priority", "999", &here)?.parse(dt::integer)?;
+    for section in all
+        .iter()
+        .filter(|s| s.starts_with("program:") && !exclude.contains(s))
+    {
+        let name = dt::process_or_group_name(section_suffix(section))
+            .map_err(|m| ConfigError::new(m).in_option(section, None))?;
+        let priority = g
+            .get_or(section, "priority", "999", &here)?
+            .parse(dt::integer)?;
         let processes = processes_from_section(env, section, &name, warnings)?;
-        groups.push(GroupConfig { name, priority, kind: GroupKind::Program, processes });
+        groups.push(GroupConfig {
+            name,
+            priority,
+            kind: GroupKind::Program,
+            processes,
+        });
     }
 
     for section in all.iter().filter(|s| s.starts_with("eventlistener:")) {
         let pool_name = section_suffix(section).to_string();
-        let priority = g.get_or(section, "priority", "-1", &here)?.parse(dt::integer)?;
+        let priority = g
+            .get_or(section, "priority", "-1", &here)?
+            .parse(dt::integer)?;
         let buffer_got = g.get_or(section, "buffer_size", "10", &here)?;
         let buffer_size = buffer_got.parse(dt::integer)?;
         if buffer_size < 1 {
-            return Err(buffer_got.error(format!("[{section}] section sets invalid buffer_size ({buffer_size})")));
+            return Err(buffer_got.error(format!(
+                "[{section}] section sets invalid buffer_size ({buffer_size})"
+            )));
         }
         let handler = g.get_or(section, "result_handler", DEFAULT_RESULT_HANDLER, &here)?;
         if !spec_is(&handler.text, "supervisor.dispatchers", "default_handler") {
-            return Err(handler.error(format!("{} cannot be resolved within [{section}]", handler.text)));
+            return Err(handler.error(format!(
+                "{} cannot be resolved within [{section}]",
+                handler.text
+            )));
         }
         let events_got = g.get_or(section, "events", "", &here)?;
         let mut events: Vec<String> = Vec::new();
@@ -126,7 +164,9 @@ pub(crate) fn groups_from_document(env: &SectionEnv<'_>, warnings: &mut Vec<Stri
             }
         }
         if events.is_empty() {
-            return Err(events_got.error(format!("[{section}] section requires an \"events\" line")));
+            return Err(
+                events_got.error(format!("[{section}] section requires an \"events\" line"))
+            );
         }
         if let Some(bad) = events.iter().find(|e| !EVENT_TYPES.contains(&e.as_str())) {
             return Err(events_got.error(format!("Unknown event type {bad} in [{section}] events")));
@@ -140,16 +180,36 @@ pub(crate) fn groups_from_document(env: &SectionEnv<'_>, warnings: &mut Vec<Stri
             )));
         }
         let processes = processes_from_section(env, section, &pool_name, warnings)?;
-        let kind = GroupKind::EventListener { buffer_size, events, result_handler: handler.text };
-        groups.push(GroupConfig { name: pool_name, priority, kind, processes });
+        let kind = GroupKind::EventListener {
+            buffer_size,
+            events,
+            result_handler: handler.text,
+        };
+        groups.push(GroupConfig {
+            name: pool_name,
+            priority,
+            kind,
+            processes,
+        });
     }
 
-    for section in all.iter().filter(|s| s.starts_with("fcgi-program:") && !exclude.contains(s)) {
-        let name = dt::process_or_group_name(section_suffix(section)).map_err(|m| ConfigError::new(m).in_option(section, None))?;
-        let priority = g.get_or(section, "priority", "999", &here)?.parse(dt::integer)?;
+    for section in all
+        .iter()
+        .filter(|s| s.starts_with("fcgi-program:") && !exclude.contains(s))
+    {
+        let name = dt::process_or_group_name(section_suffix(section))
+            .map_err(|m| ConfigError::new(m).in_option(section, None))?;
+        let priority = g
+            .get_or(section, "priority", "999", &here)?
+            .parse(dt::integer)?;
         let socket = fcgi_socket(env, section, &name, &here)?;
         let processes = processes_from_section(env, section, &name, warnings)?;
-        groups.push(GroupConfig { name, priority, kind: GroupKind::FastCgi { socket }, processes });
+        groups.push(GroupConfig {
+            name,
+            priority,
+            kind: GroupKind::FastCgi { socket },
+            processes,
+        });
     }
 
     groups.sort_by(|a, b| (a.priority, &a.name).cmp(&(b.priority, &b.name)));
@@ -157,7 +217,12 @@ pub(crate) fn groups_from_document(env: &SectionEnv<'_>, warnings: &mut Vec<Stri
 }
 
 /// The socket options of an `[fcgi-program:x]` and `parse_fcgi_socket`.
-fn fcgi_socket(env: &SectionEnv<'_>, section: &str, program_name: &str, here: &PyDict) -> Result<FcgiSocket> {
+fn fcgi_socket(
+    env: &SectionEnv<'_>,
+    section: &str,
+    program_name: &str,
+    here: &PyDict,
+) -> Result<FcgiSocket> {
     let g = &env.getter;
     let proc_uid = match g.get(section, "user", None, true, here)? {
         Some(user) => Some(user.parse(|v| dt::name_to_uid(v, env.ctx))?),
@@ -180,15 +245,22 @@ fn fcgi_socket(env: &SectionEnv<'_>, section: &str, program_name: &str, here: &P
         None => None,
     };
     let mode = match g.get(section, "socket_mode", None, true, here)? {
-        Some(got) => Some(got.parse(|v| dt::octal(v).map_err(|_| format!("Invalid socket_mode value {v}")))?),
+        Some(got) => {
+            Some(got.parse(|v| dt::octal(v).map_err(|_| format!("Invalid socket_mode value {v}")))?)
+        }
         None => None,
     };
     let mut extra = PyDict::new();
     extra.set_str("program_name", program_name);
     extra.update(here);
-    let got = g.get(section, "socket", None, true, &extra)?.filter(|s| !s.text.is_empty());
+    let got = g
+        .get(section, "socket", None, true, &extra)?
+        .filter(|s| !s.text.is_empty());
     let Some(got) = got else {
-        return Err(ConfigError::new(format!("[{section}] section requires a \"socket\" line")).in_option(section, Some("socket")));
+        return Err(
+            ConfigError::new(format!("[{section}] section requires a \"socket\" line"))
+                .in_option(section, Some("socket")),
+        );
     };
     let wrap = |m: String| got.error(format!("{m} in [{section}] socket"));
     // The original raises ValueError(fmt, arg), so the message is the tuple's repr.
@@ -196,7 +268,10 @@ fn fcgi_socket(env: &SectionEnv<'_>, section: &str, program_name: &str, here: &P
     let sock = got.text.as_str();
     if let Some(path) = sock.strip_prefix("unix://") {
         if !path.starts_with('/') {
-            return Err(wrap(tuple("Unix socket path %s is not an absolute path", path)));
+            return Err(wrap(tuple(
+                "Unix socket path %s is not an absolute path",
+                path,
+            )));
         }
         let path = paths::normalize_path(path, env.ctx);
         let owner = owner.or_else(|| {
@@ -204,18 +279,31 @@ fn fcgi_socket(env: &SectionEnv<'_>, section: &str, program_name: &str, here: &P
             let gid = env.ctx.users.user_by_uid(uid)?.gid;
             Some((i64::from(uid), i64::from(gid)))
         });
-        return Ok(FcgiSocket::Unix { path: path.into(), mode: mode.unwrap_or(0o700), owner, backlog });
+        return Ok(FcgiSocket::Unix {
+            path: path.into(),
+            mode: mode.unwrap_or(0o700),
+            owner,
+            backlog,
+        });
     }
     if owner.is_some() || mode.is_some() {
-        return Err(wrap("socket_owner and socket_mode params should only be used with a Unix domain socket".into()));
+        return Err(wrap(
+            "socket_owner and socket_mode params should only be used with a Unix domain socket"
+                .into(),
+        ));
     }
     if let Some((host, port)) = tcp_socket(sock) {
         let n = dt::integer(port).map_err(&wrap)?;
         if n < 1 {
             return Err(wrap(format!("{n} is below lower bound (1)")));
         }
-        let port = u16::try_from(n).map_err(|_| wrap(format!("{n} is above upper bound (65535)")))?;
-        return Ok(FcgiSocket::Tcp { host: host.to_lowercase(), port, backlog });
+        let port =
+            u16::try_from(n).map_err(|_| wrap(format!("{n} is above upper bound (65535)")))?;
+        return Ok(FcgiSocket::Tcp {
+            host: host.to_lowercase(),
+            port,
+            backlog,
+        });
     }
     Err(wrap(tuple("Bad socket format %s", sock)))
 }

@@ -58,18 +58,25 @@ impl IniDocument {
     }
 
     fn section(&self, name: &str) -> Option<&Options> {
-        self.sections.iter().find(|(n, _)| n == name).map(|(_, o)| o)
+        self.sections
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, o)| o)
     }
 
     fn section_mut(&mut self, name: &str) -> Option<&mut Options> {
-        self.sections.iter_mut().find(|(n, _)| n == name).map(|(_, o)| o)
+        self.sections
+            .iter_mut()
+            .find(|(n, _)| n == name)
+            .map(|(_, o)| o)
     }
 
     /// `get(section, option)`: the section's own value, else `[DEFAULT]`'s.
     /// `None` for a missing section too (callers check sections first).
     pub fn get(&self, section: &str, option: &str) -> Option<&Value> {
         let own = self.section(section)?.iter().find(|(k, _)| k == option);
-        own.or_else(|| self.defaults.iter().find(|(k, _)| k == option)).map(|(_, v)| v)
+        own.or_else(|| self.defaults.iter().find(|(k, _)| k == option))
+            .map(|(_, v)| v)
     }
 
     /// `options(section)`: the section's keys, then `[DEFAULT]` keys it does not override.
@@ -78,7 +85,12 @@ impl IniDocument {
             Some(opts) => opts.iter().map(|(k, _)| k.clone()).collect(),
             None => return Vec::new(),
         };
-        let inherited = self.defaults.iter().map(|(k, _)| k).filter(|k| !own.contains(k)).cloned();
+        let inherited = self
+            .defaults
+            .iter()
+            .map(|(k, _)| k)
+            .filter(|k| !own.contains(k))
+            .cloned();
         let mut all = own.clone();
         all.extend(inherited);
         all
@@ -86,7 +98,10 @@ impl IniDocument {
 
     /// The file a section first appeared in, if that was an included file.
     pub fn section_file(&self, section: &str) -> Option<&str> {
-        self.section_to_file.iter().find(|(s, _)| s == section).map(|(_, f)| f.as_str())
+        self.section_to_file
+            .iter()
+            .find(|(s, _)| s == section)
+            .map(|(_, f)| f.as_str())
     }
 
     /// Read one file's text as `read_file` does (errors name `source`).
@@ -97,12 +112,18 @@ impl IniDocument {
     /// Read an included file as `RawConfigParser.read` does: unreadable files are skipped
     /// silently; new sections are attributed to `filename`.
     pub(crate) fn read_included(&mut self, path: &Path, filename: &str) -> Result<()> {
-        let Ok(bytes) = std::fs::read(path) else { return Ok(()) };
-        let text = decode_utf8(&bytes).map_err(|m| ConfigError::new(m).at(Path::new(filename), None))?;
+        let Ok(bytes) = std::fs::read(path) else {
+            return Ok(());
+        };
+        let text =
+            decode_utf8(&bytes).map_err(|m| ConfigError::new(m).at(Path::new(filename), None))?;
         let before: Vec<String> = self.sections().map(str::to_string).collect();
         let result = self.read_str(&text, filename);
-        let new: Vec<String> =
-            self.sections().filter(|s| !before.iter().any(|b| b == s)).map(str::to_string).collect();
+        let new: Vec<String> = self
+            .sections()
+            .filter(|s| !before.iter().any(|b| b == s))
+            .map(str::to_string)
+            .collect();
         for section in new {
             self.section_to_file.push((section, filename.to_string()));
         }
@@ -156,15 +177,23 @@ pub(crate) fn decode_utf8(bytes: &[u8]) -> std::result::Result<String, String> {
                 chunk_start -= 1;
             }
             let (pos, len, reason) = match err.error_len() {
-                Some(n) if (0xC2..=0xF4).contains(&bytes[at]) => (at - chunk_start, n, "invalid continuation byte"),
+                Some(n) if (0xC2..=0xF4).contains(&bytes[at]) => {
+                    (at - chunk_start, n, "invalid continuation byte")
+                }
                 Some(n) => (at - chunk_start, n, "invalid start byte"),
                 // a truncated character at the end is only decoded (alone) by the final call
                 None => (0, bytes.len() - at, "unexpected end of data"),
             };
             Err(if len == 1 {
-                format!("'utf-8' codec can't decode byte 0x{:02x} in position {pos}: {reason}", bytes[at])
+                format!(
+                    "'utf-8' codec can't decode byte 0x{:02x} in position {pos}: {reason}",
+                    bytes[at]
+                )
             } else {
-                format!("'utf-8' codec can't decode bytes in position {pos}-{}: {reason}", pos + len - 1)
+                format!(
+                    "'utf-8' codec can't decode bytes in position {pos}-{}: {reason}",
+                    pos + len - 1
+                )
             })
         }
     }
@@ -188,7 +217,12 @@ struct Reader<'a> {
 impl<'a> Reader<'a> {
     fn new(doc: &'a mut IniDocument, source: &'a str) -> Self {
         let file: Arc<Path> = Arc::from(PathBuf::from(source).as_path());
-        Reader { doc, source, file, errors: Vec::new() }
+        Reader {
+            doc,
+            source,
+            file,
+            errors: Vec::new(),
+        }
     }
 
     fn options(&mut self, cursor: &Cursor) -> Option<&mut Options> {
@@ -211,9 +245,12 @@ impl<'a> Reader<'a> {
                 // a blank line (but not a comment line) is kept inside a multi-line value
                 if comment_start.is_none()
                     && let Some(name) = optname.clone().filter(|n| !n.is_empty())
-                        && let Some(v) = self.options(&cursor).and_then(|o| o.iter_mut().find(|(k, _)| *k == name)) {
-                            v.1.pending.get_or_insert_with(Vec::new).push(String::new());
-                        }
+                    && let Some(v) = self
+                        .options(&cursor)
+                        .and_then(|o| o.iter_mut().find(|(k, _)| *k == name))
+                {
+                    v.1.pending.get_or_insert_with(Vec::new).push(String::new());
+                }
                 continue;
             }
             let cur_indent = line.chars().position(|c| !is_py_space(c)).unwrap_or(0);
@@ -222,8 +259,13 @@ impl<'a> Reader<'a> {
                 && cur_indent > indent_level;
             if continuing {
                 let name = optname.clone().unwrap_or_default();
-                if let Some(v) = self.options(&cursor).and_then(|o| o.iter_mut().find(|(k, _)| *k == name)) {
-                    v.1.pending.get_or_insert_with(Vec::new).push(value.to_string());
+                if let Some(v) = self
+                    .options(&cursor)
+                    .and_then(|o| o.iter_mut().find(|(k, _)| *k == name))
+                {
+                    v.1.pending
+                        .get_or_insert_with(Vec::new)
+                        .push(value.to_string());
                 }
                 continue;
             }
@@ -280,7 +322,8 @@ impl<'a> Reader<'a> {
     }
 
     fn join_multiline_values(&mut self) {
-        let all = std::iter::once(&mut self.doc.defaults).chain(self.doc.sections.iter_mut().map(|(_, o)| o));
+        let all = std::iter::once(&mut self.doc.defaults)
+            .chain(self.doc.sections.iter_mut().map(|(_, o)| o));
         for opts in all {
             for (_, value) in opts.iter_mut() {
                 if let Some(parts) = value.pending.take() {
@@ -294,7 +337,10 @@ impl<'a> Reader<'a> {
 /// Split text into lines as Python's text files do (`\r\n`, `\r`, `\n`), keeping the `\n`.
 fn universal_lines(text: &str) -> Vec<String> {
     let normalized = text.replace("\r\n", "\n").replace('\r', "\n");
-    normalized.split_inclusive('\n').map(str::to_string).collect()
+    normalized
+        .split_inclusive('\n')
+        .map(str::to_string)
+        .collect()
 }
 
 /// CPython's inline-comment search: each round advances every prefix to its next
@@ -307,7 +353,9 @@ fn comment_start(line: &str) -> Option<usize> {
         let mut next = Vec::new();
         for (prefix, last) in candidates {
             let from = last.map_or(0, |i| i + 1);
-            let Some(rel) = line.get(from..).and_then(|rest| rest.find(prefix)) else { continue };
+            let Some(rel) = line.get(from..).and_then(|rest| rest.find(prefix)) else {
+                continue;
+            };
             let index = from + rel;
             next.push((prefix, Some(index)));
             let after_space = line[..index].chars().next_back().is_none_or(is_py_space);
@@ -340,12 +388,12 @@ fn split_option(value: &str) -> Option<(&str, &str)> {
     Some((name, rest))
 }
 
-
 #[cfg(test)]
 impl IniDocument {
     /// Whether the section itself (not `[DEFAULT]`) sets `option`.
     pub(crate) fn own(&self, section: &str, option: &str) -> bool {
-        self.section(section).is_some_and(|o| o.iter().any(|(k, _)| k == option))
+        self.section(section)
+            .is_some_and(|o| o.iter().any(|(k, _)| k == option))
     }
     /// `[DEFAULT]` keys in order.
     pub(crate) fn default_keys(&self) -> Vec<String> {
@@ -353,7 +401,10 @@ impl IniDocument {
     }
     /// A `[DEFAULT]` value.
     pub(crate) fn get_default(&self, option: &str) -> Option<&Value> {
-        self.defaults.iter().find(|(k, _)| k == option).map(|(_, v)| v)
+        self.defaults
+            .iter()
+            .find(|(k, _)| k == option)
+            .map(|(_, v)| v)
     }
 }
 
@@ -373,7 +424,9 @@ mod tests {
 
     #[test]
     fn delimiters_and_inline_comments() {
-        let d = doc("[a]\ncommand: /bin/cat\nb=x ;c\nc=x;c\nd=x #c\ne=bash -c 'foo ; bar'\nf = a;b ;c   #d\n");
+        let d = doc(
+            "[a]\ncommand: /bin/cat\nb=x ;c\nc=x;c\nd=x #c\ne=bash -c 'foo ; bar'\nf = a;b ;c   #d\n",
+        );
         assert_eq!(value(&d, "a", "command").as_deref(), Some("/bin/cat"));
         assert_eq!(value(&d, "a", "b").as_deref(), Some("x"));
         assert_eq!(value(&d, "a", "c").as_deref(), Some("x;c"));
@@ -399,8 +452,13 @@ mod tests {
         assert_eq!(value(&d, "b", "[program").as_deref(), Some("a"));
         assert_eq!(d.sections().collect::<Vec<_>>(), ["b"]);
         let mut bad = IniDocument::new();
-        let err = bad.read_str("[a]\ngarbage\n", "f.conf").expect_err("bare word");
-        assert_eq!(err.message(), "Source contains parsing errors: 'f.conf'\n\t[line  2]: 'garbage\\n'");
+        let err = bad
+            .read_str("[a]\ngarbage\n", "f.conf")
+            .expect_err("bare word");
+        assert_eq!(
+            err.message(),
+            "Source contains parsing errors: 'f.conf'\n\t[line  2]: 'garbage\\n'"
+        );
         assert_eq!(err.line(), Some(2));
     }
 

@@ -120,10 +120,14 @@ pub(crate) fn parse_key_value_pairs(arg: &str) -> Result<Vec<(String, String)>, 
     let mut i = 0;
     while i < tokens.len() {
         if i + 3 > tokens.len() || tokens[i + 1] != "=" {
-            return Err(format!("Unexpected end of key/value pairs in value '{arg}'"));
+            return Err(format!(
+                "Unexpected end of key/value pairs in value '{arg}'"
+            ));
         }
         let key = tokens[i].clone();
-        let value = tokens[i + 2].trim_matches(|c| c == '\'' || c == '"').to_string();
+        let value = tokens[i + 2]
+            .trim_matches(|c| c == '\'' || c == '"')
+            .to_string();
         match pairs.iter_mut().find(|(k, _)| *k == key) {
             Some(slot) => slot.1 = value,
             None => pairs.push((key, value)),
@@ -141,7 +145,10 @@ mod tests {
         parse_key_value_pairs(s)
     }
     fn ok(pairs: &[(&str, &str)]) -> Result<Vec<(String, String)>, String> {
-        Ok(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+        Ok(pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect())
     }
 
     #[test]
@@ -158,7 +165,12 @@ mod tests {
         assert_eq!(kv("\"A\"=\"b\""), ok(&[("\"A\"", "b")]));
         assert_eq!(kv(""), ok(&[]));
         for bad in ["A=x;y", "A=", "A=1,,B=2", "A=1 B=2", "A=a#b\nB=2"] {
-            assert_eq!(kv(bad), Err(format!("Unexpected end of key/value pairs in value '{bad}'")));
+            assert_eq!(
+                kv(bad),
+                Err(format!(
+                    "Unexpected end of key/value pairs in value '{bad}'"
+                ))
+            );
         }
         assert_eq!(kv("A=\"unclosed"), Err("No closing quotation".to_string()));
     }

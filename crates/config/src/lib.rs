@@ -73,11 +73,11 @@
 
 mod context;
 mod ctl;
+pub mod datatypes;
+mod diff;
 #[cfg(test)]
 mod differential_tests;
 mod environment;
-pub mod datatypes;
-mod diff;
 mod error;
 mod getter;
 mod groups;
@@ -93,10 +93,9 @@ mod ron_io;
 pub mod search;
 mod servers;
 
-
 pub use context::{LoadContext, StaticUsers, SystemUsers, UserEntry, UserLookup};
 pub use ctl::load_ctl;
-pub use diff::{diff_groups, GroupDiff};
+pub use diff::{GroupDiff, diff_groups};
 pub use error::ConfigError;
-pub use load::{load, load_str, Loaded};
+pub use load::{Loaded, load, load_str};
 pub use model::*;

@@ -8,12 +8,14 @@ use crate::datatypes as dt;
 use crate::error::{ConfigError, Result};
 use crate::getter::Getter;
 use crate::groups::{groups_from_document, spec_is};
-use crate::ini::{decode_utf8, IniDocument};
+use crate::ini::{IniDocument, decode_utf8};
 use crate::kvpairs::parse_key_value_pairs;
-use crate::model::{Config, Environment, MainLogFile, Message, MessageLevel, RpcInterface, SupervisordOptions};
+use crate::model::{
+    Config, Environment, MainLogFile, Message, MessageLevel, RpcInterface, SupervisordOptions,
+};
 use crate::paths;
 use crate::programs::SectionEnv;
-use crate::pyfmt::{expand, PyDict};
+use crate::pyfmt::{PyDict, expand};
 use crate::servers::servers_from_document;
 use std::path::Path;
 
@@ -32,7 +34,9 @@ pub struct Loaded {
 pub fn load(path: impl AsRef<Path>, ctx: &LoadContext) -> Result<Loaded> {
     let configfile = path.as_ref().to_string_lossy().into_owned();
     if !paths::exists(&configfile, ctx) {
-        return Err(ConfigError::new(format!("could not find config file {configfile}")));
+        return Err(ConfigError::new(format!(
+            "could not find config file {configfile}"
+        )));
     }
     let bytes = std::fs::read(ctx.cwd.join(&configfile))
         .map_err(|_| ConfigError::new(format!("could not read config file {configfile}")))?;
@@ -60,15 +64,26 @@ pub fn load_str(text: &str, configfile: &str, ctx: &LoadContext) -> Result<Loade
         read_includes(&mut doc, &here, &expansions, ctx, &mut warnings, &mut infos)?;
     }
     if !doc.has_section("supervisord") {
-        return Err(ConfigError::new(".ini file does not include supervisord section"));
+        return Err(ConfigError::new(
+            ".ini file does not include supervisord section",
+        ));
     }
     let mut supervisord = supervisord_section(&doc, &environ, &here, &expansions, ctx)?;
     for (k, v) in supervisord.environment.iter() {
         environ.set_str(&format!("ENV_{k}"), v);
     }
-    let getter = Getter { doc: &doc, environ: &environ, ctx };
+    let getter = Getter {
+        doc: &doc,
+        environ: &environ,
+        ctx,
+    };
     let rpcinterfaces = rpcinterfaces(&getter)?;
-    let env = SectionEnv { getter, here: &here, configfile, ctx };
+    let env = SectionEnv {
+        getter,
+        here: &here,
+        configfile,
+        ctx,
+    };
     let mut groups = groups_from_document(&env, &mut warnings)?;
     for group in &mut groups {
         for process in &mut group.processes {
@@ -83,7 +98,9 @@ pub fn load_str(text: &str, configfile: &str, ctx: &LoadContext) -> Result<Loade
     // realize(): resolve the user, normalise the log and pid files.
     if let Some(user) = &supervisord.user {
         let located = |m: String| match doc.get("supervisord", "user") {
-            Some(v) => ConfigError::new(m).at(&v.file, Some(v.line)).in_option("supervisord", Some("user")),
+            Some(v) => ConfigError::new(m)
+                .at(&v.file, Some(v.line))
+                .in_option("supervisord", Some("user")),
             None => ConfigError::new(m),
         };
         let uid = dt::name_to_uid(user, ctx).map_err(located)?;
@@ -91,16 +108,32 @@ pub fn load_str(text: &str, configfile: &str, ctx: &LoadContext) -> Result<Loade
         supervisord.gid = ctx.users.user_by_uid(uid).map(|u| u.gid);
     }
     if let MainLogFile::Path(p) = &supervisord.logfile {
-        supervisord.logfile = MainLogFile::Path(paths::normalize_path(&p.to_string_lossy(), ctx).into());
+        supervisord.logfile =
+            MainLogFile::Path(paths::normalize_path(&p.to_string_lossy(), ctx).into());
     }
     supervisord.pidfile = paths::normalize_path(&supervisord.pidfile.to_string_lossy(), ctx).into();
     let supervisorctl = read_ctl(text, configfile, ctx).ok().flatten();
     let messages = warnings
         .into_iter()
-        .map(|text| Message { level: MessageLevel::Warn, text })
-        .chain(infos.into_iter().map(|text| Message { level: MessageLevel::Info, text }))
+        .map(|text| Message {
+            level: MessageLevel::Warn,
+            text,
+        })
+        .chain(infos.into_iter().map(|text| Message {
+            level: MessageLevel::Info,
+            text,
+        }))
         .collect();
-    Ok(Loaded { config: Config { supervisord, servers, supervisorctl, rpcinterfaces, groups }, messages })
+    Ok(Loaded {
+        config: Config {
+            supervisord,
+            servers,
+            supervisorctl,
+            rpcinterfaces,
+            groups,
+        },
+        messages,
+    })
 }
 
 /// `[include] files`: patterns relative to the main file's directory, each one's matches read
@@ -115,9 +148,16 @@ fn read_includes(
 ) -> Result<()> {
     doc.expand_here(here);
     let Some(files) = doc.get("include", "files").cloned() else {
-        return Err(ConfigError::new(".ini file has [include] section, but no files setting").in_option("include", None));
+        return Err(
+            ConfigError::new(".ini file has [include] section, but no files setting")
+                .in_option("include", None),
+        );
     };
-    let located = |m: String| ConfigError::new(m).at(&files.file, Some(files.line)).in_option("include", Some("files"));
+    let located = |m: String| {
+        ConfigError::new(m)
+            .at(&files.file, Some(files.line))
+            .in_option("include", Some("files"))
+    };
     let patterns = expand(&files.text, expansions, "include.files").map_err(located)?;
     for pattern in patterns.split(dt::is_py_space).filter(|p| !p.is_empty()) {
         let pattern = paths::join(here, pattern);
@@ -165,14 +205,22 @@ fn supervisord_section(
     let identifier = get("identifier", "supervisor")?.text;
     let nodaemon = get("nodaemon", "false")?.parse(dt::boolean)?;
     let silent = get("silent", "false")?.parse(dt::boolean)?;
-    let childlogdir = get("childlogdir", &ctx.temp_dir)?.parse(|v| dt::existing_directory(v, ctx))?;
+    let childlogdir =
+        get("childlogdir", &ctx.temp_dir)?.parse(|v| dt::existing_directory(v, ctx))?;
     let nocleanup = get("nocleanup", "false")?.parse(dt::boolean)?;
     let strip_ansi = get("strip_ansi", "false")?.parse(dt::boolean)?;
     // Quirk (fixed after 4.3): expanded once by the getter, then again with host_node_name.
     let env_got = get("environment", "")?;
     let env_text = env_got.parse(|v| expand(v, expansions, "environment"))?;
-    let environment: Environment = env_got.parse(|_| parse_key_value_pairs(&env_text))?.into_iter().collect();
-    let logfile = if logfile == "syslog" { MainLogFile::Syslog } else { MainLogFile::Path(logfile.into()) };
+    let environment: Environment = env_got
+        .parse(|_| parse_key_value_pairs(&env_text))?
+        .into_iter()
+        .collect();
+    let logfile = if logfile == "syslog" {
+        MainLogFile::Syslog
+    } else {
+        MainLogFile::Path(logfile.into())
+    };
     Ok(SupervisordOptions {
         logfile,
         logfile_maxbytes,
@@ -201,23 +249,43 @@ fn rpcinterfaces(g: &Getter<'_>) -> Result<Vec<RpcInterface>> {
     const KEY: &str = "supervisor.rpcinterface_factory";
     let none = PyDict::new();
     let mut out = Vec::new();
-    let sections: Vec<String> = g.doc.sections().filter(|s| s.starts_with("rpcinterface:")).map(str::to_string).collect();
+    let sections: Vec<String> = g
+        .doc
+        .sections()
+        .filter(|s| s.starts_with("rpcinterface:"))
+        .map(str::to_string)
+        .collect();
     for section in sections {
         let name = section.split_once(':').map_or("", |(_, n)| n).to_string();
         let Some(factory) = g.get(&section, KEY, None, true, &none)? else {
-            return Err(ConfigError::new(format!("section [{section}] does not specify a {KEY}")).in_option(&section, Some(KEY)));
+            return Err(
+                ConfigError::new(format!("section [{section}] does not specify a {KEY}"))
+                    .in_option(&section, Some(KEY)),
+            );
         };
-        if !spec_is(&factory.text, "supervisor.rpcinterface", "make_main_rpcinterface") {
-            return Err(factory.error(format!("{} cannot be resolved within [{section}]", factory.text)));
+        if !spec_is(
+            &factory.text,
+            "supervisor.rpcinterface",
+            "make_main_rpcinterface",
+        ) {
+            return Err(factory.error(format!(
+                "{} cannot be resolved within [{section}]",
+                factory.text
+            )));
         }
         let mut extras = Vec::new();
         for key in g.doc.options(&section) {
             if key != KEY
-                && let Some(v) = g.get(&section, &key, None, true, &none)? {
-                    extras.push((key, v.text));
-                }
+                && let Some(v) = g.get(&section, &key, None, true, &none)?
+            {
+                extras.push((key, v.text));
+            }
         }
-        out.push(RpcInterface { name, factory: factory.text, extras });
+        out.push(RpcInterface {
+            name,
+            factory: factory.text,
+            extras,
+        });
     }
     Ok(out)
 }

@@ -26,7 +26,11 @@ pub(crate) fn expanduser(path: &str, ctx: &LoadContext) -> String {
         }
     };
     let joined = format!("{}{}", home.trim_end_matches('/'), &path[end..]);
-    if joined.is_empty() { "/".to_string() } else { joined }
+    if joined.is_empty() {
+        "/".to_string()
+    } else {
+        joined
+    }
 }
 
 /// `os.path.join(a, b)` for two components.
@@ -74,7 +78,11 @@ pub(crate) fn normpath(p: &str) -> String {
         }
     }
     let joined = format!("{}{}", "/".repeat(initial), parts.join("/"));
-    if joined.is_empty() { ".".to_string() } else { joined }
+    if joined.is_empty() {
+        ".".to_string()
+    } else {
+        joined
+    }
 }
 
 /// `os.path.abspath` against the context's cwd.
@@ -96,7 +104,11 @@ pub(crate) fn isdir(p: &str, ctx: &LoadContext) -> bool {
     if p.is_empty() || p.contains('\0') {
         return false;
     }
-    let path = if p.starts_with('/') { Path::new(p).to_path_buf() } else { ctx.cwd.join(p) };
+    let path = if p.starts_with('/') {
+        Path::new(p).to_path_buf()
+    } else {
+        ctx.cwd.join(p)
+    };
     std::fs::metadata(path).map(|m| m.is_dir()).unwrap_or(false)
 }
 
@@ -105,7 +117,11 @@ pub(crate) fn exists(p: &str, ctx: &LoadContext) -> bool {
     if p.is_empty() || p.contains('\0') {
         return false;
     }
-    let path = if p.starts_with('/') { Path::new(p).to_path_buf() } else { ctx.cwd.join(p) };
+    let path = if p.starts_with('/') {
+        Path::new(p).to_path_buf()
+    } else {
+        ctx.cwd.join(p)
+    };
     std::fs::metadata(path).is_ok()
 }
 

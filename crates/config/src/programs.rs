@@ -4,10 +4,10 @@
 use crate::context::LoadContext;
 use crate::datatypes::{self as dt, LogfileName};
 use crate::error::{ConfigError, Result};
-use crate::getter::{Got, Getter};
+use crate::getter::{Getter, Got};
 use crate::kvpairs::parse_key_value_pairs;
 use crate::model::{ChannelLog, Environment, LogFile, ProcessConfig};
-use crate::pyfmt::{expand, repr_str, PyDict, PyValue};
+use crate::pyfmt::{PyDict, PyValue, expand, repr_str};
 
 /// Refuse absurd `numprocs` instead of trying to build them (Python would exhaust memory).
 const MAX_NUMPROCS: i64 = 100_000;
@@ -30,9 +30,19 @@ pub(crate) fn processes_from_section(
     warnings: &mut Vec<String>,
 ) -> Result<Vec<ProcessConfig>> {
     processes(env, section, group_name, warnings).map_err(|err| {
-        let file = env.getter.doc.section_file(section).unwrap_or(env.configfile).to_string();
-        err.in_option(section, None)
-            .map_message(|m| format!("{m} in section {} (file: {})", repr_str(section), repr_str(&file)))
+        let file = env
+            .getter
+            .doc
+            .section_file(section)
+            .unwrap_or(env.configfile)
+            .to_string();
+        err.in_option(section, None).map_message(|m| {
+            format!(
+                "{m} in section {} (file: {})",
+                repr_str(section),
+                repr_str(&file)
+            )
+        })
     })
 }
 
@@ -46,7 +56,8 @@ fn processes(
     group_name: &str,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<ProcessConfig>> {
-    let program_name = dt::process_or_group_name(section_suffix(section)).map_err(ConfigError::new)?;
+    let program_name =
+        dt::process_or_group_name(section_suffix(section)).map_err(ConfigError::new)?;
     let mut common = PyDict::new();
     common.set_str("here", env.here);
     common.set_str("program_name", &program_name);
@@ -63,14 +74,20 @@ fn processes(
     let stopsignal = get("stopsignal", "TERM", &common)?.parse(dt::signal)?;
     let stopwaitsecs = get("stopwaitsecs", "10", &common)?.parse(dt::integer)?;
     let stopasgroup = get("stopasgroup", "false", &common)?.parse(dt::boolean)?;
-    let killasgroup =
-        get("killasgroup", if stopasgroup { "true" } else { "false" }, &common)?.parse(dt::boolean)?;
+    let killasgroup = get(
+        "killasgroup",
+        if stopasgroup { "true" } else { "false" },
+        &common,
+    )?
+    .parse(dt::boolean)?;
     let exitcodes = get("exitcodes", "0", &common)?.parse(dt::exitcodes)?;
     let redirect_stderr = get("redirect_stderr", "false", &common)?.parse(dt::boolean)?;
     let numprocs_got = get("numprocs", "1", &common)?;
     let numprocs = numprocs_got.parse(dt::integer)?;
     let numprocs_start = get("numprocs_start", "0", &common)?.parse(dt::integer)?;
-    let environment_str = g.get(section, "environment", Some(""), false, &common)?.map_or(String::new(), |v| v.text);
+    let environment_str = g
+        .get(section, "environment", Some(""), false, &common)?
+        .map_or(String::new(), |v| v.text);
     let stdout_cmaxbytes = get("stdout_capture_maxbytes", "0", &common)?.parse(dt::byte_size)?;
     let stdout_events = get("stdout_events_enabled", "false", &common)?.parse(dt::boolean)?;
     let stderr_cmaxbytes = get("stderr_capture_maxbytes", "0", &common)?.parse(dt::byte_size)?;
@@ -88,31 +105,50 @@ fn processes(
         None => None,
     };
     let process_name_got = g
-        .get(section, "process_name", Some("%(program_name)s"), false, &common)?
+        .get(
+            section,
+            "process_name",
+            Some("%(program_name)s"),
+            false,
+            &common,
+        )?
         .unwrap_or_else(|| unreachable_default(section, "process_name"));
     let process_name = process_name_got.parse(dt::process_or_group_name)?;
     if numprocs > 1 && !process_name.contains("%(process_num)") {
-        return Err(process_name_got.error("%(process_num) must be present within process_name when numprocs > 1"));
+        return Err(process_name_got
+            .error("%(process_num) must be present within process_name when numprocs > 1"));
     }
     if stopasgroup && !killasgroup {
-        return Err(ConfigError::new("Cannot set stopasgroup=true and killasgroup=false"));
+        return Err(ConfigError::new(
+            "Cannot set stopasgroup=true and killasgroup=false",
+        ));
     }
     if numprocs > MAX_NUMPROCS {
-        return Err(numprocs_got.error(format!("numprocs {numprocs} is too large (at most {MAX_NUMPROCS})")));
+        return Err(numprocs_got.error(format!(
+            "numprocs {numprocs} is too large (at most {MAX_NUMPROCS})"
+        )));
     }
-    let end = numprocs_start.checked_add(numprocs.max(0)).ok_or_else(|| numprocs_got.error("numprocs_start too large"))?;
+    let end = numprocs_start
+        .checked_add(numprocs.max(0))
+        .ok_or_else(|| numprocs_got.error("numprocs_start too large"))?;
 
     let mut programs = Vec::new();
     for process_num in numprocs_start..end {
         common.set("process_num", PyValue::Int(process_num));
         common.set("numprocs", PyValue::Int(numprocs));
         common.update(g.environ);
-        let env_text = expand(&environment_str, &common, "environment").map_err(ConfigError::new)?;
-        let environment: Environment = parse_key_value_pairs(&env_text).map_err(ConfigError::new)?.into_iter().collect();
+        let env_text =
+            expand(&environment_str, &common, "environment").map_err(ConfigError::new)?;
+        let environment: Environment = parse_key_value_pairs(&env_text)
+            .map_err(ConfigError::new)?
+            .into_iter()
+            .collect();
         for (k, v) in environment.iter() {
             common.set_str(&format!("ENV_{k}"), v);
         }
-        let directory = g.get(section, "directory", None, true, &common)?.map(|v| v.text);
+        let directory = g
+            .get(section, "directory", None, true, &common)?
+            .map(|v| v.text);
         let stdout = channel_log(env, section, "stdout", &common, warnings)?;
         let mut stderr = channel_log(env, section, "stderr", &common, warnings)?;
         if redirect_stderr {
@@ -131,9 +167,14 @@ fn processes(
         stdout.events_enabled = stdout_events;
         let command = match g.get(section, "command", None, true, &common)? {
             Some(c) => c.text,
-            None => return Err(ConfigError::new(format!("program section {section} does not specify a command"))),
+            None => {
+                return Err(ConfigError::new(format!(
+                    "program section {section} does not specify a command"
+                )));
+            }
         };
-        let name = expand(&process_name, &common, "process_name").map_err(|m| process_name_got.error(m))?;
+        let name = expand(&process_name, &common, "process_name")
+            .map_err(|m| process_name_got.error(m))?;
         programs.push(ProcessConfig {
             name,
             command,
@@ -163,7 +204,12 @@ fn processes(
 
 /// A default is always returned when one is given; this only satisfies the types.
 fn unreachable_default(section: &str, option: &str) -> Got {
-    Got { text: String::new(), origin: None, section: section.to_string(), option: option.to_string() }
+    Got {
+        text: String::new(),
+        origin: None,
+        section: section.to_string(),
+        option: option.to_string(),
+    }
 }
 
 /// `stdout_*`/`stderr_*` logging options of one process (capture and events are
@@ -185,10 +231,21 @@ fn channel_log(
         }
         None => LogfileName::Auto,
     };
-    let backups = g.get_or(section, &format!("{channel}_logfile_backups"), "10", common)?.parse(dt::integer)?;
-    let maxbytes = g.get_or(section, &format!("{channel}_logfile_maxbytes"), "50MB", common)?.parse(dt::byte_size)?;
+    let backups = g
+        .get_or(section, &format!("{channel}_logfile_backups"), "10", common)?
+        .parse(dt::integer)?;
+    let maxbytes = g
+        .get_or(
+            section,
+            &format!("{channel}_logfile_maxbytes"),
+            "50MB",
+            common,
+        )?
+        .parse(dt::byte_size)?;
     let sy_key = format!("{channel}_syslog");
-    let mut syslog = g.get_or(section, &sy_key, "false", common)?.parse(dt::boolean)?;
+    let mut syslog = g
+        .get_or(section, &sy_key, "false", common)?
+        .parse(dt::boolean)?;
     let logfile = match logfile {
         LogfileName::Syslog => {
             warnings.push(format!(

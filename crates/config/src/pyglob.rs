@@ -20,12 +20,20 @@ fn has_magic(s: &str) -> bool {
 fn split(p: &str) -> (String, String) {
     let i = p.rfind('/').map_or(0, |i| i + 1);
     let (head, tail) = p.split_at(i);
-    let head = if !head.is_empty() && head.chars().any(|c| c != '/') { head.trim_end_matches('/') } else { head };
+    let head = if !head.is_empty() && head.chars().any(|c| c != '/') {
+        head.trim_end_matches('/')
+    } else {
+        head
+    };
     (head.to_string(), tail.to_string())
 }
 
 fn resolve(p: &str, cwd: &Path) -> std::path::PathBuf {
-    if p.is_empty() { cwd.to_path_buf() } else { cwd.join(p) }
+    if p.is_empty() {
+        cwd.to_path_buf()
+    } else {
+        cwd.join(p)
+    }
 }
 
 fn iglob(pattern: &str, cwd: &Path, dironly: bool) -> Vec<String> {
@@ -36,7 +44,11 @@ fn iglob(pattern: &str, cwd: &Path, dironly: bool) -> Vec<String> {
         } else {
             std::fs::symlink_metadata(resolve(pattern, cwd)).is_ok()
         };
-        return if found { vec![pattern.to_string()] } else { Vec::new() };
+        return if found {
+            vec![pattern.to_string()]
+        } else {
+            Vec::new()
+        };
     }
     let dirs = if !dirname.is_empty() && dirname != pattern && has_magic(&dirname) {
         iglob(&dirname, cwd, true)
@@ -48,20 +60,32 @@ fn iglob(pattern: &str, cwd: &Path, dironly: bool) -> Vec<String> {
         let names = if has_magic(&basename) {
             glob_in_dir(&dir, &basename, cwd, dironly)
         } else if basename.is_empty() {
-            if resolve(&dir, cwd).is_dir() { vec![basename.clone()] } else { Vec::new() }
-        } else if std::fs::symlink_metadata(resolve(&crate::paths::join(&dir, &basename), cwd)).is_ok() {
+            if resolve(&dir, cwd).is_dir() {
+                vec![basename.clone()]
+            } else {
+                Vec::new()
+            }
+        } else if std::fs::symlink_metadata(resolve(&crate::paths::join(&dir, &basename), cwd))
+            .is_ok()
+        {
             vec![basename.clone()]
         } else {
             Vec::new()
         };
-        out.extend(names.into_iter().map(|name| crate::paths::join(&dir, &name)));
+        out.extend(
+            names
+                .into_iter()
+                .map(|name| crate::paths::join(&dir, &name)),
+        );
     }
     out
 }
 
 /// `_glob1`: the matching names in one directory; hidden names only for a hidden pattern.
 fn glob_in_dir(dir: &str, pattern: &str, cwd: &Path, dironly: bool) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(resolve(dir, cwd)) else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir(resolve(dir, cwd)) else {
+        return Vec::new();
+    };
     let matcher = Pattern::new(pattern);
     entries
         .filter_map(|e| e.ok())
@@ -78,7 +102,10 @@ enum Token {
     AnyChar,
     AnySequence,
     /// `[...]`: ranges, negated with `!`.
-    Class { negated: bool, ranges: Vec<(char, char)> },
+    Class {
+        negated: bool,
+        ranges: Vec<(char, char)>,
+    },
 }
 
 /// An `fnmatch` pattern (case-sensitive, as on POSIX).
@@ -161,7 +188,10 @@ impl Pattern {
                 Some(Token::AnyChar) => true,
                 Some(Token::Literal(l)) => *l == chars[c],
                 Some(Token::Class { negated, ranges }) => {
-                    ranges.iter().any(|&(lo, hi)| lo <= chars[c] && chars[c] <= hi) != *negated
+                    ranges
+                        .iter()
+                        .any(|&(lo, hi)| lo <= chars[c] && chars[c] <= hi)
+                        != *negated
                 }
                 None => false,
             };
@@ -176,7 +206,9 @@ impl Pattern {
                 return false;
             }
         }
-        self.tokens[t..].iter().all(|tok| *tok == Token::AnySequence)
+        self.tokens[t..]
+            .iter()
+            .all(|tok| *tok == Token::AnySequence)
     }
 }
 
@@ -213,9 +245,21 @@ mod tests {
         let mut all = glob(&format!("{base}/*.conf"), dir.path());
         all.sort();
         assert_eq!(all, [format!("{base}/w.conf")]);
-        assert_eq!(glob(&format!("{base}/.*.conf"), dir.path()), [format!("{base}/.hidden.conf")]);
-        assert_eq!(glob(&format!("{base}/s*/"), dir.path()), [format!("{base}/sub/")]);
-        assert_eq!(glob(&format!("{base}/nothere/*.conf"), dir.path()), Vec::<String>::new());
-        assert_eq!(glob(&format!("{base}/w.conf"), dir.path()), [format!("{base}/w.conf")]);
+        assert_eq!(
+            glob(&format!("{base}/.*.conf"), dir.path()),
+            [format!("{base}/.hidden.conf")]
+        );
+        assert_eq!(
+            glob(&format!("{base}/s*/"), dir.path()),
+            [format!("{base}/sub/")]
+        );
+        assert_eq!(
+            glob(&format!("{base}/nothere/*.conf"), dir.path()),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            glob(&format!("{base}/w.conf"), dir.path()),
+            [format!("{base}/w.conf")]
+        );
     }
 }

@@ -68,6 +68,9 @@ mod tests {
             ))),
         }
         std::fs::write(dir.path().join("supervisord.conf"), "").expect("write");
-        assert_eq!(find_config_file(&argv0, &ctx).ok(), Some(format!("{}/supervisord.conf", dir.path().display())));
+        assert_eq!(
+            find_config_file(&argv0, &ctx).ok(),
+            Some(format!("{}/supervisord.conf", dir.path().display()))
+        );
     }
 }

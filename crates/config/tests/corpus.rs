@@ -6,10 +6,10 @@
 //! (and in the crate README); such a case must still differ, so the list stays honest.
 
 use config::{
-    load, load_ctl, ChannelLog, Config, FcgiSocket, GroupKind, LoadContext, LogFile, Loaded, MainLogFile,
-    ProcessConfig, ServerKind, SystemUsers,
+    ChannelLog, Config, FcgiSocket, GroupKind, LoadContext, Loaded, LogFile, MainLogFile,
+    ProcessConfig, ServerKind, SystemUsers, load, load_ctl,
 };
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use supervisor_core::AutoRestart;
@@ -68,9 +68,15 @@ fn environment(env: &config::Environment) -> Value {
 
 fn channel(out: &mut Map<String, Value>, name: &str, c: &ChannelLog) {
     out.insert(format!("{name}_logfile"), logfile(&c.logfile));
-    out.insert(format!("{name}_logfile_maxbytes"), json!(c.logfile_maxbytes));
+    out.insert(
+        format!("{name}_logfile_maxbytes"),
+        json!(c.logfile_maxbytes),
+    );
     out.insert(format!("{name}_logfile_backups"), json!(c.logfile_backups));
-    out.insert(format!("{name}_capture_maxbytes"), json!(c.capture_maxbytes));
+    out.insert(
+        format!("{name}_capture_maxbytes"),
+        json!(c.capture_maxbytes),
+    );
     out.insert(format!("{name}_events_enabled"), json!(c.events_enabled));
     out.insert(format!("{name}_syslog"), json!(c.syslog));
 }
@@ -158,7 +164,11 @@ fn render(loaded: &Loaded, ctl: Value) -> Value {
             out.insert("name".into(), json!(g.name));
             out.insert("priority".into(), json!(g.priority));
             match &g.kind {
-                GroupKind::EventListener { buffer_size, events, .. } => {
+                GroupKind::EventListener {
+                    buffer_size,
+                    events,
+                    ..
+                } => {
                     out.insert("buffer_size".into(), json!(buffer_size));
                     out.insert("pool_events".into(), json!(events));
                 }
@@ -168,16 +178,27 @@ fn render(loaded: &Loaded, ctl: Value) -> Value {
                 }
                 _ => {}
             }
-            out.insert("processes".into(), Value::Array(g.processes.iter().map(process).collect()));
+            out.insert(
+                "processes".into(),
+                Value::Array(g.processes.iter().map(process).collect()),
+            );
             Value::Object(out)
         })
         .collect();
-    let messages: Vec<Value> = loaded.messages.iter().map(|m| json!([m.level.code(), m.text])).collect();
+    let messages: Vec<Value> = loaded
+        .messages
+        .iter()
+        .map(|m| json!([m.level.code(), m.text]))
+        .collect();
     let rpcinterfaces: Vec<Value> = c
         .rpcinterfaces
         .iter()
         .map(|r| {
-            let extras: Map<String, Value> = r.extras.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+            let extras: Map<String, Value> = r
+                .extras
+                .iter()
+                .map(|(k, v)| (k.clone(), json!(v)))
+                .collect();
             json!({"name": r.name, "factory": r.factory, "extras": extras})
         })
         .collect();
@@ -196,7 +217,11 @@ fn replace_here(v: Value, here: &str) -> Value {
     match v {
         Value::String(s) => Value::String(s.replace(here, "<HERE>")),
         Value::Array(a) => Value::Array(a.into_iter().map(|x| replace_here(x, here)).collect()),
-        Value::Object(o) => Value::Object(o.into_iter().map(|(k, x)| (k.replace(here, "<HERE>"), replace_here(x, here))).collect()),
+        Value::Object(o) => Value::Object(
+            o.into_iter()
+                .map(|(k, x)| (k.replace(here, "<HERE>"), replace_here(x, here)))
+                .collect(),
+        ),
         other => other,
     }
 }
@@ -235,11 +260,15 @@ fn first_difference(path: &str, ours: &Value, theirs: &Value) -> Option<String> 
                     }
                 }
             }
-            a.keys().find(|k| !b.contains_key(*k)).map(|k| format!("{path}.{k}: extra in ours"))
+            a.keys()
+                .find(|k| !b.contains_key(*k))
+                .map(|k| format!("{path}.{k}: extra in ours"))
         }
-        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
-            a.iter().zip(b).enumerate().find_map(|(i, (x, y))| first_difference(&format!("{path}[{i}]"), x, y))
-        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => a
+            .iter()
+            .zip(b)
+            .enumerate()
+            .find_map(|(i, (x, y))| first_difference(&format!("{path}[{i}]"), x, y)),
         _ if ours == theirs => None,
         _ => Some(format!("{path}: ours {ours} != expected {theirs}")),
     }
@@ -260,7 +289,10 @@ fn corpus_matches_python() {
     let mut passed = 0;
     let mut known = 0;
     for case in &cases {
-        let name = case.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = case
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let expected: Value = match std::fs::read_to_string(case.join("expected.json"))
             .map_err(|e| e.to_string())
             .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
@@ -277,12 +309,21 @@ fn corpus_matches_python() {
         match (difference, allowed) {
             (None, None) => passed += 1,
             (Some(_), Some(_)) => known += 1,
-            (None, Some((_, reason))) => {
-                failures.push(format!("{name}: listed as a known difference ({reason}) but now matches; remove it"))
-            }
+            (None, Some((_, reason))) => failures.push(format!(
+                "{name}: listed as a known difference ({reason}) but now matches; remove it"
+            )),
             (Some(d), None) => failures.push(format!("{name}: {d}")),
         }
     }
-    eprintln!("corpus: {} cases, {passed} match, {known} known differences, {} failures", cases.len(), failures.len());
-    assert!(failures.is_empty(), "{} corpus case(s) differ from Python:\n{}", failures.len(), failures.join("\n"));
+    eprintln!(
+        "corpus: {} cases, {passed} match, {known} known differences, {} failures",
+        cases.len(),
+        failures.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} corpus case(s) differ from Python:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -6,7 +6,12 @@ use std::path::Path;
 /// A context on `dir` with users root (0) and www (33, group 33) and groups root, www.
 pub fn ctx(dir: &Path) -> LoadContext {
     let mut users = StaticUsers::root_only();
-    users.users.push(UserEntry { name: "www".into(), uid: 33, gid: 33, home: "/var/www".into() });
+    users.users.push(UserEntry {
+        name: "www".into(),
+        uid: 33,
+        gid: 33,
+        home: "/var/www".into(),
+    });
     users.groups.push(("www".into(), 33));
     LoadContext::for_tests(dir, users)
 }

@@ -10,13 +10,18 @@ fn program_value_error_names_file_line_section_option() {
     let file = path.display().to_string();
     assert_eq!(
         err.message(),
-        format!("invalid literal for int() with base 10: 'soon' in section 'program:web' (file: '{file}')")
+        format!(
+            "invalid literal for int() with base 10: 'soon' in section 'program:web' (file: '{file}')"
+        )
     );
     assert_eq!(err.file(), Some(path.as_path()));
     assert_eq!(err.line(), Some(5));
     assert_eq!(err.section(), Some("program:web"));
     assert_eq!(err.option(), Some("startsecs"));
-    assert_eq!(err.to_string(), format!("{file}:5: [program:web] startsecs: {}", err.message()));
+    assert_eq!(
+        err.to_string(),
+        format!("{file}:5: [program:web] startsecs: {}", err.message())
+    );
 }
 
 #[test]
@@ -26,7 +31,9 @@ fn parsing_error_lists_every_bad_line_and_points_at_the_first() {
     let file = path.display().to_string();
     assert_eq!(
         err.message(),
-        format!("Source contains parsing errors: '{file}'\n\t[line  2]: 'garbage\\n'\n\t[line  5]: 'more garbage\\n'")
+        format!(
+            "Source contains parsing errors: '{file}'\n\t[line  2]: 'garbage\\n'\n\t[line  5]: 'more garbage\\n'"
+        )
     );
     assert_eq!(err.line(), Some(2));
 }
@@ -37,7 +44,10 @@ fn missing_section_header_is_reported_at_its_line() {
     let err = load(&path, &ctx(dir.path())).expect_err("no header");
     assert_eq!(
         err.message(),
-        format!("File contains no section headers.\nfile: '{}', line: 3\n'command=x\\n'", path.display())
+        format!(
+            "File contains no section headers.\nfile: '{}', line: 3\n'command=x\\n'",
+            path.display()
+        )
     );
     assert_eq!(err.line(), Some(3));
 }
@@ -53,7 +63,10 @@ fn unknown_expansion_name_lists_the_available_names() {
              expanded. Available names: ENV_HOME, ENV_PATH, here"
         )
     );
-    assert_eq!((err.section(), err.option(), err.line()), (Some("supervisord"), Some("identifier"), Some(2)));
+    assert_eq!(
+        (err.section(), err.option(), err.line()),
+        (Some("supervisord"), Some("identifier"), Some(2))
+    );
 }
 
 #[test]
@@ -65,7 +78,10 @@ fn error_in_an_included_file_names_that_file() {
     let err = load(&path, &ctx(dir.path())).expect_err("bad boolean");
     assert_eq!(
         err.message(),
-        format!("not a valid boolean value: 'maybe' in section 'program:web' (file: '{}')", included.display())
+        format!(
+            "not a valid boolean value: 'maybe' in section 'program:web' (file: '{}')",
+            included.display()
+        )
     );
     assert_eq!(err.file(), Some(included.as_path()));
     assert_eq!(err.line(), Some(4));
@@ -75,7 +91,10 @@ fn error_in_an_included_file_names_that_file() {
 fn missing_file_and_missing_supervisord_section() {
     let (dir, path) = conf("[program:x]\ncommand=x\n");
     let c = ctx(dir.path());
-    assert_eq!(load(&path, &c).expect_err("no section").message(), ".ini file does not include supervisord section");
+    assert_eq!(
+        load(&path, &c).expect_err("no section").message(),
+        ".ini file does not include supervisord section"
+    );
     let missing = dir.path().join("nope.conf");
     assert_eq!(
         load(&missing, &c).expect_err("no file").message(),

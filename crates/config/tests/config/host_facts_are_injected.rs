@@ -1,7 +1,7 @@
 //! Environment, hostname, cwd and users come from the LoadContext, never from the process.
 
 use super::common::{conf, ctx};
-use config::{load, load_ctl, CtlOptions, LogFile};
+use config::{CtlOptions, LogFile, load, load_ctl};
 
 #[test]
 fn env_hostname_and_cwd_come_from_the_context() {
@@ -11,12 +11,16 @@ fn env_hostname_and_cwd_come_from_the_context() {
     );
     let mut c = ctx(dir.path());
     c.env.push(("GREETING".into(), "hello".into()));
-    c.env.push(("HOME".into(), dir.path().display().to_string()));
+    c.env
+        .push(("HOME".into(), dir.path().display().to_string()));
     c.hostname = "box7".into();
     let loaded = load(&path, &c).expect("loads");
     let process = &loaded.config.groups[0].processes[0];
     assert_eq!(process.command, "hello box7");
-    assert_eq!(process.stdout.logfile, LogFile::Path(dir.path().join("a.log")));
+    assert_eq!(
+        process.stdout.logfile,
+        LogFile::Path(dir.path().join("a.log"))
+    );
     match &loaded.config.supervisord.logfile {
         config::MainLogFile::Path(p) => assert_eq!(p, &dir.path().join("rel.log")),
         other => panic!("unexpected {other:?}"),
@@ -32,17 +36,29 @@ fn users_come_from_the_injected_lookup() {
     assert_eq!(loaded.config.groups[0].processes[0].uid, Some(33));
     let (dir, path) = conf("[supervisord]\n[program:a]\ncommand=a\nuser=nobody\n");
     let err = load(&path, &ctx(dir.path())).expect_err("unknown user");
-    assert!(err.message().starts_with("Invalid user name nobody in section 'program:a'"), "{}", err.message());
+    assert!(
+        err.message()
+            .starts_with("Invalid user name nobody in section 'program:a'"),
+        "{}",
+        err.message()
+    );
 }
 
 #[test]
 fn supervisorctl_options_and_defaults() {
-    let (dir, path) = conf("[supervisord]\n[supervisorctl]\nserverurl=unix://%(here)s/run/../s.sock\n");
+    let (dir, path) =
+        conf("[supervisord]\n[supervisorctl]\nserverurl=unix://%(here)s/run/../s.sock\n");
     let c = ctx(dir.path());
     let ctl = load_ctl(&path, &c).expect("reads").expect("has section");
-    assert_eq!(ctl.serverurl, format!("unix://{}/s.sock", dir.path().display()));
+    assert_eq!(
+        ctl.serverurl,
+        format!("unix://{}/s.sock", dir.path().display())
+    );
     assert_eq!(ctl.prompt, "supervisor");
-    assert_eq!(load(&path, &c).expect("loads").config.supervisorctl, Some(ctl));
+    assert_eq!(
+        load(&path, &c).expect("loads").config.supervisorctl,
+        Some(ctl)
+    );
     let (dir, path) = conf("[supervisord]\n");
     assert_eq!(load_ctl(&path, &ctx(dir.path())).expect("reads"), None);
     assert_eq!(CtlOptions::default().serverurl, "http://localhost:9001");

@@ -1,13 +1,11 @@
 //! Warnings and infos the original queues for the main log are returned, in its log order.
 
 use super::common::{conf, ctx};
-use config::{load, MessageLevel};
+use config::{MessageLevel, load};
 
 #[test]
 fn warnings_then_infos_with_the_original_texts() {
-    let (dir, path) = conf(
-        "[supervisord]\n[include]\nfiles=conf.d/*.conf missing/*.conf\n",
-    );
+    let (dir, path) = conf("[supervisord]\n[include]\nfiles=conf.d/*.conf missing/*.conf\n");
     std::fs::create_dir(dir.path().join("conf.d")).expect("mkdir");
     std::fs::write(
         dir.path().join("conf.d/a.conf"),
@@ -15,7 +13,11 @@ fn warnings_then_infos_with_the_original_texts() {
     )
     .expect("write");
     let loaded = load(&path, &ctx(dir.path())).expect("loads");
-    let texts: Vec<(MessageLevel, String)> = loaded.messages.iter().map(|m| (m.level, m.text.clone())).collect();
+    let texts: Vec<(MessageLevel, String)> = loaded
+        .messages
+        .iter()
+        .map(|m| (m.level, m.text.clone()))
+        .collect();
     let d = dir.path().display();
     assert_eq!(
         texts,
