@@ -78,5 +78,7 @@ fn start_request_from_fatal_starts_again_with_fresh_retries() {
 fn backoff_to_fatal_trace() {
     let mut sim = Sim::new(vec![prog("a", |p| p.startretries = 2)]);
     crash_loop(&mut sim);
-    insta::assert_snapshot!(sim.trace_text());
+    insta::with_settings!({ snapshot_path => "../snapshots" }, {
+        insta::assert_snapshot!(sim.trace_text());
+    });
 }

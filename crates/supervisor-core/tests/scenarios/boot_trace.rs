@@ -17,5 +17,7 @@ fn boot_of_a_multi_group_config() {
     tools.kind = GroupKind::Heterogeneous;
     let mut sim = Sim::new(vec![tools, web, group("db", 10, &[("db", 999)]), listener]);
     sim.advance(secs(5));
-    insta::assert_snapshot!(sim.trace_text());
+    insta::with_settings!({ snapshot_path => "../snapshots" }, {
+        insta::assert_snapshot!(sim.trace_text());
+    });
 }

@@ -200,5 +200,7 @@ fn shutdown_order_trace() {
     sim.clear();
     sim.signal(Signal::TERM);
     sim.advance(secs(10));
-    insta::assert_snapshot!(sim.trace_text());
+    insta::with_settings!({ snapshot_path => "../snapshots" }, {
+        insta::assert_snapshot!(sim.trace_text());
+    });
 }
