@@ -127,6 +127,14 @@ impl Supervisor {
             .map(|p| (p.group.as_str(), p.spec.name.as_str()))
     }
 
+    /// Every process as `(id, group, name)`, in start order (group priority, name; process
+    /// priority, name) — for a driver preparing logs and commands per process.
+    pub fn processes(&self) -> impl Iterator<Item = (ProcessId, &str, &str)> {
+        self.processes
+            .iter()
+            .map(|p| (p.id, p.group.as_str(), p.spec.name.as_str()))
+    }
+
     /// Group names in ascending (priority, name) order.
     pub fn group_names(&self) -> Vec<&str> {
         self.groups.iter().map(|g| g.name.as_str()).collect()

@@ -36,6 +36,13 @@ fn boot_spawns_everything_at_once_in_priority_order() {
         sim.core.group_names(),
         ["listener", "db", "web", "alpha", "zeta"]
     );
+    let web: Vec<&str> = sim
+        .core
+        .processes()
+        .filter(|p| p.1 == "web")
+        .map(|p| p.2)
+        .collect();
+    assert_eq!(web, ["web_0", "web_a", "web_b"]);
 }
 
 #[test]

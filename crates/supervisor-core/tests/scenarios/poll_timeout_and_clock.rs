@@ -76,7 +76,10 @@ fn absurd_durations_do_not_panic() {
     })]);
     sim.advance(secs(5));
     assert_eq!(sim.state("a"), S::Starting);
-    sim.request(supervisor_core::Request::Stop { name: "a".into(), wait: true });
+    sim.request(supervisor_core::Request::Stop {
+        name: "a".into(),
+        wait: true,
+    });
     sim.advance(secs(5));
     assert_eq!(sim.state("a"), S::Stopping);
     sim.exit("a", code(0));
