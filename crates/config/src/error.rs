@@ -59,6 +59,21 @@ impl ConfigError {
         self
     }
 
+    /// Where no value location is known but the section is, point at the section header.
+    pub(crate) fn located_by_section(self, doc: &crate::ini::IniDocument) -> Self {
+        if self.file.is_some() {
+            return self;
+        }
+        let origin = self.section.as_deref().and_then(|s| doc.section_origin(s));
+        match origin {
+            Some((file, line)) => {
+                let file = file.to_path_buf();
+                self.at(&file, Some(line))
+            }
+            None => self,
+        }
+    }
+
     /// The original's message text, byte for byte (what follows `Error: `).
     pub fn message(&self) -> &str {
         &self.message

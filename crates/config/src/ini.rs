@@ -39,6 +39,8 @@ pub struct IniDocument {
     /// For sections first seen in an included file, that file (supervisor's
     /// `section_to_file`, filled only by `read`, not by the main file's `read_file`).
     section_to_file: Vec<(String, String)>,
+    /// Where each section was first seen (file, header line), for error locations.
+    section_origins: Vec<(String, Arc<Path>, usize)>,
 }
 
 impl IniDocument {
@@ -94,6 +96,14 @@ impl IniDocument {
         let mut all = own.clone();
         all.extend(inherited);
         all
+    }
+
+    /// The file and header line where a section first appeared.
+    pub fn section_origin(&self, section: &str) -> Option<(&Path, usize)> {
+        self.section_origins
+            .iter()
+            .find(|(s, _, _)| s == section)
+            .map(|(_, file, line)| (file.as_ref(), *line))
     }
 
     /// The file a section first appeared in, if that was an included file.
@@ -277,6 +287,9 @@ impl<'a> Reader<'a> {
                     Cursor::Defaults
                 } else {
                     self.doc.sections.push((header.to_string(), Vec::new()));
+                    self.doc
+                        .section_origins
+                        .push((header.to_string(), self.file.clone(), lineno));
                     Cursor::Section(header.to_string())
                 };
                 optname = None;

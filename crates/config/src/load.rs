@@ -61,26 +61,57 @@ pub fn load_str(text: &str, configfile: &str, ctx: &LoadContext) -> Result<Loade
     expansions.set_str("host_node_name", &ctx.hostname);
     expansions.update(&environ);
     if doc.has_section("include") {
-        read_includes(&mut doc, &here, &expansions, ctx, &mut warnings, &mut infos)?;
+        read_includes(&mut doc, &here, &expansions, ctx, &mut warnings, &mut infos)
+            .map_err(|e| e.located_by_section(&doc))?;
+    }
+    let (config, warnings) = build(&doc, text, configfile, &here, ctx, expansions, warnings)
+        .map_err(|e| e.located_by_section(&doc))?;
+    let messages = warnings
+        .into_iter()
+        .map(|text| Message {
+            level: MessageLevel::Warn,
+            text,
+        })
+        .chain(infos.into_iter().map(|text| Message {
+            level: MessageLevel::Info,
+            text,
+        }))
+        .collect();
+    Ok(Loaded { config, messages })
+}
+
+/// Everything after the files are read, in `read_config` order, then `realize()`.
+fn build(
+    doc: &IniDocument,
+    text: &str,
+    configfile: &str,
+    here: &str,
+    ctx: &LoadContext,
+    expansions: PyDict,
+    mut warnings: Vec<String>,
+) -> Result<(Config, Vec<String>)> {
+    let mut environ = PyDict::new();
+    for (k, v) in &ctx.env {
+        environ.set_str(&format!("ENV_{k}"), v);
     }
     if !doc.has_section("supervisord") {
         return Err(ConfigError::new(
             ".ini file does not include supervisord section",
         ));
     }
-    let mut supervisord = supervisord_section(&doc, &environ, &here, &expansions, ctx)?;
+    let mut supervisord = supervisord_section(doc, &environ, here, &expansions, ctx)?;
     for (k, v) in supervisord.environment.iter() {
         environ.set_str(&format!("ENV_{k}"), v);
     }
     let getter = Getter {
-        doc: &doc,
+        doc,
         environ: &environ,
         ctx,
     };
     let rpcinterfaces = rpcinterfaces(&getter)?;
     let env = SectionEnv {
         getter,
-        here: &here,
+        here,
         configfile,
         ctx,
     };
@@ -94,7 +125,7 @@ pub fn load_str(text: &str, configfile: &str, ctx: &LoadContext) -> Result<Loade
             process.environment = merged;
         }
     }
-    let servers = servers_from_document(&env.getter, &here)?;
+    let servers = servers_from_document(&env.getter, here)?;
     // realize(): resolve the user, normalise the log and pid files.
     if let Some(user) = &supervisord.user {
         let located = |m: String| match doc.get("supervisord", "user") {
@@ -113,27 +144,14 @@ pub fn load_str(text: &str, configfile: &str, ctx: &LoadContext) -> Result<Loade
     }
     supervisord.pidfile = paths::normalize_path(&supervisord.pidfile.to_string_lossy(), ctx).into();
     let supervisorctl = read_ctl(text, configfile, ctx).ok().flatten();
-    let messages = warnings
-        .into_iter()
-        .map(|text| Message {
-            level: MessageLevel::Warn,
-            text,
-        })
-        .chain(infos.into_iter().map(|text| Message {
-            level: MessageLevel::Info,
-            text,
-        }))
-        .collect();
-    Ok(Loaded {
-        config: Config {
-            supervisord,
-            servers,
-            supervisorctl,
-            rpcinterfaces,
-            groups,
-        },
-        messages,
-    })
+    let config = Config {
+        supervisord,
+        servers,
+        supervisorctl,
+        rpcinterfaces,
+        groups,
+    };
+    Ok((config, warnings))
 }
 
 /// `[include] files`: patterns relative to the main file's directory, each one's matches read

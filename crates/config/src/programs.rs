@@ -36,6 +36,10 @@ pub(crate) fn processes_from_section(
             .section_file(section)
             .unwrap_or(env.configfile)
             .to_string();
+        let err = match env.getter.doc.section_origin(section) {
+            Some((file, line)) => err.at(file, Some(line)),
+            None => err,
+        };
         err.in_option(section, None).map_message(|m| {
             format!(
                 "{m} in section {} (file: {})",
@@ -85,9 +89,9 @@ fn processes(
     let numprocs_got = get("numprocs", "1", &common)?;
     let numprocs = numprocs_got.parse(dt::integer)?;
     let numprocs_start = get("numprocs_start", "0", &common)?.parse(dt::integer)?;
-    let environment_str = g
+    let environment_got = g
         .get(section, "environment", Some(""), false, &common)?
-        .map_or(String::new(), |v| v.text);
+        .unwrap_or_else(|| unreachable_default(section, "environment"));
     let stdout_cmaxbytes = get("stdout_capture_maxbytes", "0", &common)?.parse(dt::byte_size)?;
     let stdout_events = get("stdout_events_enabled", "false", &common)?.parse(dt::boolean)?;
     let stderr_cmaxbytes = get("stderr_capture_maxbytes", "0", &common)?.parse(dt::byte_size)?;
@@ -137,10 +141,9 @@ fn processes(
         common.set("process_num", PyValue::Int(process_num));
         common.set("numprocs", PyValue::Int(numprocs));
         common.update(g.environ);
-        let env_text =
-            expand(&environment_str, &common, "environment").map_err(ConfigError::new)?;
-        let environment: Environment = parse_key_value_pairs(&env_text)
-            .map_err(ConfigError::new)?
+        let env_text = environment_got.parse(|v| expand(v, &common, "environment"))?;
+        let environment: Environment = environment_got
+            .parse(|_| parse_key_value_pairs(&env_text))?
             .into_iter()
             .collect();
         for (k, v) in environment.iter() {

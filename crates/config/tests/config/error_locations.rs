@@ -101,3 +101,20 @@ fn missing_file_and_missing_supervisord_section() {
         format!("could not find config file {}", missing.display())
     );
 }
+
+#[test]
+fn errors_without_a_value_point_at_the_section_header() {
+    let (dir, path) = conf("[supervisord]\n\n[program:web]\nstdout_logfile=NONE\n");
+    let err = load(&path, &ctx(dir.path())).expect_err("no command");
+    assert_eq!(
+        err.message(),
+        format!(
+            "program section program:web does not specify a command in section 'program:web' (file: '{}')",
+            path.display()
+        )
+    );
+    assert_eq!((err.line(), err.section(), err.option()), (Some(3), Some("program:web"), None));
+    let (dir, path) = conf("[supervisord]\n[program:a]\ncommand=a\nenvironment=A=1 B=2\n");
+    let err = load(&path, &ctx(dir.path())).expect_err("bad environment");
+    assert_eq!((err.line(), err.option()), (Some(4), Some("environment")));
+}
