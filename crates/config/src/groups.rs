@@ -13,7 +13,7 @@ use crate::programs::{SectionEnv, processes_from_section};
 use crate::pyfmt::{PyDict, repr_str};
 
 /// Event type names `getattr(EventTypes, name)` finds (concrete and abstract).
-const EVENT_TYPES: &[&str] = &[
+pub(crate) const EVENT_TYPES: &[&str] = &[
     "EVENT",
     "PROCESS_COMMUNICATION",
     "PROCESS_COMMUNICATION_STDERR",

@@ -92,6 +92,7 @@ mod pyglob;
 mod ron_io;
 pub mod search;
 mod servers;
+mod validate;
 
 pub use context::{LoadContext, StaticUsers, SystemUsers, UserEntry, UserLookup};
 pub use ctl::load_ctl;
@@ -99,3 +100,4 @@ pub use diff::{GroupDiff, diff_groups};
 pub use error::ConfigError;
 pub use load::{Loaded, load, load_str};
 pub use model::*;
+pub use ron_io::RonError;
