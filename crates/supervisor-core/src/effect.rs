@@ -137,6 +137,11 @@ pub enum Event {
         /// Group name.
         group: String,
     },
+    /// `PROCESS_GROUP_REMOVED`.
+    GroupRemoved {
+        /// Group name.
+        group: String,
+    },
     /// `SUPERVISOR_STATE_CHANGE_RUNNING`.
     SupervisorRunning,
     /// `SUPERVISOR_STATE_CHANGE_STOPPING`.

@@ -290,6 +290,19 @@ pub enum Request {
         /// A signal name or number.
         signal: String,
     },
+    /// `addProcessGroup(name)`: activate a group of the last config read. The driver holds
+    /// that config: it faults BAD_NAME itself for a name the config lacks and sends the
+    /// group's spec here. New processes autostart through the normal transitions.
+    AddGroup {
+        /// The group to add.
+        group: crate::spec::GroupSpec,
+    },
+    /// `removeProcessGroup(name)`: BAD_NAME if not active, STILL_RUNNING unless every
+    /// process is in a stopped state.
+    RemoveGroup {
+        /// Group name.
+        name: String,
+    },
     /// `shutdown()`.
     Shutdown,
     /// `restart()`: stop everything, then [`crate::Effect::Restart`].

@@ -127,6 +127,9 @@ pub(crate) struct Process {
     pub(crate) state: ProcessState,
     /// What outlives states.
     pub(crate) history: History,
+    /// False once its group was removed (`removeProcessGroup`): ids are never reused, so
+    /// the entry stays, invisible and inert.
+    pub(crate) active: bool,
 }
 
 impl Process {

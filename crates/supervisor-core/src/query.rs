@@ -132,6 +132,7 @@ impl Supervisor {
     pub fn processes(&self) -> impl Iterator<Item = (ProcessId, &str, &str)> {
         self.processes
             .iter()
+            .filter(|p| p.active)
             .map(|p| (p.id, p.group.as_str(), p.spec.name.as_str()))
     }
 
@@ -162,7 +163,7 @@ impl Supervisor {
         utc_offset_secs: i32,
     ) -> Result<Vec<ProcessInfo>, Fault> {
         self.check_mood()?;
-        let mut all: Vec<&Process> = self.processes.iter().collect();
+        let mut all: Vec<&Process> = self.processes.iter().filter(|p| p.active).collect();
         all.sort_by(|a, b| (&a.group, &a.spec.name).cmp(&(&b.group, &b.spec.name)));
         Ok(all
             .into_iter()

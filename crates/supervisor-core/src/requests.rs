@@ -1,7 +1,7 @@
 //! Client requests with 4.3's faults per state (rpcinterface.py: startProcess, stopProcess,
 //! signalProcess and their group/"all" forms, shutdown, restart) plus `clearFatal`.
 
-use crate::effect::{Effect, ProcessResult, Reply};
+use crate::effect::{Effect, Event, ProcessResult, Reply};
 use crate::input::{Request, RequestId, SpawnError};
 use crate::namespec::Target;
 use crate::pending::{Check, SlotRef, Want, Watch};
@@ -106,6 +106,33 @@ impl Supervisor {
                 let results = self.signal_batch(self.all_in_priority_order(), &signal, fx);
                 reply(fx, Ok(Reply::Results(results)));
             }
+            Request::AddGroup { group } => {
+                if self.group_index(&group.name).is_some() {
+                    return reply(fx, Err(fault(FaultCode::AlreadyAdded, group.name)));
+                }
+                let name = group.name.clone();
+                self.add_group(group);
+                fx.push(Effect::Event(Event::GroupAdded { group: name }));
+                reply(fx, Ok(Reply::Bool(true)));
+            }
+            Request::RemoveGroup { name } => {
+                let Some(g) = self.group_index(&name) else {
+                    return reply(fx, Err(fault(FaultCode::BadName, name)));
+                };
+                let members = self.groups[g].members.clone();
+                if members
+                    .iter()
+                    .any(|id| !self.processes[id.index()].code().is_stopped())
+                {
+                    return reply(fx, Err(fault(FaultCode::StillRunning, name)));
+                }
+                for id in members {
+                    self.processes[id.index()].active = false;
+                }
+                self.groups.remove(g);
+                fx.push(Effect::Event(Event::GroupRemoved { group: name }));
+                reply(fx, Ok(Reply::Bool(true)));
+            }
             Request::Shutdown => {
                 self.mood = SupervisorStateCode::Shutdown;
                 reply(fx, Ok(Reply::Bool(true)));
@@ -195,6 +222,8 @@ impl Supervisor {
         };
         let outcome = match (self.check_mood(), result) {
             (Err(f), _) => Err(f),
+            // its group was removed while the check was in flight
+            (Ok(()), _) if !p.active => Err(fault(FaultCode::BadName, &c.name)),
             (Ok(()), Err(SpawnError::NotFound { message })) => {
                 Err(fault(FaultCode::NoFile, message))
             }

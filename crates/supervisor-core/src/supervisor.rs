@@ -74,33 +74,9 @@ impl Supervisor {
     pub fn new(spec: SupervisorSpec, now: Now) -> (Self, Vec<Effect>) {
         let mut group_specs = spec.groups;
         group_specs.sort_by(|a, b| (a.priority, &a.name).cmp(&(b.priority, &b.name)));
-        let mut groups = Vec::new();
-        let mut processes = Vec::new();
-        for g in group_specs {
-            let mut procs = g.processes;
-            procs.sort_by(|a, b| (a.priority, &a.name).cmp(&(b.priority, &b.name)));
-            let mut members = Vec::new();
-            for p in procs {
-                let id = ProcessId(u32::try_from(processes.len()).unwrap_or(u32::MAX));
-                members.push(id);
-                processes.push(Process {
-                    id,
-                    group: g.name.clone(),
-                    spec: p,
-                    state: ProcessState::Stopped,
-                    history: History::default(),
-                });
-            }
-            groups.push(Group {
-                name: g.name,
-                priority: g.priority,
-                kind: g.kind,
-                members,
-            });
-        }
         let mut core = Supervisor {
-            groups,
-            processes,
+            groups: Vec::new(),
+            processes: Vec::new(),
             mood: SupervisorStateCode::Running,
             fatal_reasons: Vec::new(),
             shutdown: None,
@@ -108,6 +84,9 @@ impl Supervisor {
             next_check: 0,
             last_mono: now.mono,
         };
+        for g in group_specs {
+            core.add_group(g);
+        }
         let mut fx: Vec<Effect> = core
             .groups
             .iter()
@@ -244,6 +223,36 @@ impl Supervisor {
         )
     }
 
+    /// Add a group after the groups of lower or equal priority (4.3 sorts its group dict by
+    /// priority only, so a group added later goes after its equals), with its processes in
+    /// (priority, name) order and fresh ids. Returns its index.
+    pub(crate) fn add_group(&mut self, g: crate::spec::GroupSpec) -> usize {
+        let mut procs = g.processes;
+        procs.sort_by(|a, b| (a.priority, &a.name).cmp(&(b.priority, &b.name)));
+        let mut members = Vec::new();
+        for p in procs {
+            let id = ProcessId(u32::try_from(self.processes.len()).unwrap_or(u32::MAX));
+            members.push(id);
+            self.processes.push(Process {
+                id,
+                group: g.name.clone(),
+                spec: p,
+                state: ProcessState::Stopped,
+                history: History::default(),
+                active: true,
+            });
+        }
+        let at = self.groups.partition_point(|x| x.priority <= g.priority);
+        let group = Group {
+            name: g.name,
+            priority: g.priority,
+            kind: g.kind,
+            members,
+        };
+        self.groups.insert(at, group);
+        at
+    }
+
     /// The process whose state holds `pid`.
     pub(crate) fn holder_of(&self, pid: Pid) -> Option<crate::ProcessId> {
         self.processes
@@ -293,6 +302,9 @@ impl Supervisor {
         let may_start = self.may_start();
         for i in 0..self.processes.len() {
             let id = self.processes[i].id;
+            if !self.processes[i].active {
+                continue; // its group was removed
+            }
             self.apply(id, ProcEvent::Tick { may_start }, now, fx);
         }
         self.report_stops(now, fx);

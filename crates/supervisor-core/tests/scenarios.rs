@@ -5,6 +5,7 @@
 mod sim;
 
 mod scenarios {
+    mod add_and_remove_groups;
     mod autorestart_policies;
     mod autostart_spawns_in_priority_order;
     mod backoff_to_fatal;

@@ -1,8 +1,8 @@
 //! Property test over random traces: time advances, exits of live pids with random statuses,
 //! spawn/check/kill failures, start/stop/signal requests (single, group, all), supervisord
-//! signals (HUP, TERM, USR2, CHLD), FATAL and ClearFatal. After EVERY step: a live state
-//! holds a pid iff that pid is a live child of that process; Kill/Signal only to live pids;
-//! no request answered twice; `poll_timeout() >= now` or None; no panic. At the end, once
+//! signals (HUP, TERM, USR2, CHLD), FATAL and ClearFatal, groups removed and added again,
+//! Spawned answers held back. After EVERY step: a live state holds a pid iff that pid is a
+//! live child of that process; Kill/Signal only to live pids; no request answered twice; `poll_timeout() >= now` or None; no panic. At the end, once
 //! every child dies and time passes, every request has exactly one reply.
 
 use crate::sim::*;
@@ -36,6 +36,8 @@ enum Step {
     Shutdown,
     HoldSpawns(bool),
     ReleaseSpawns,
+    RemoveQ0,
+    AddQ0,
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -70,6 +72,8 @@ fn step() -> impl Strategy<Value = Step> {
         1 => Just(Step::Shutdown),
         1 => any::<bool>().prop_map(Step::HoldSpawns),
         2 => Just(Step::ReleaseSpawns),
+        1 => Just(Step::RemoveQ0),
+        1 => Just(Step::AddQ0),
     ]
 }
 
@@ -111,7 +115,7 @@ fn config(opts: [(u64, u32, u8, u64, bool, bool); 4]) -> Vec<GroupSpec> {
     vec![g0, q0, l0]
 }
 
-fn apply(sim: &mut Sim, step: &Step) {
+fn apply(sim: &mut Sim, step: &Step, q0: &GroupSpec) {
     let name = |n: usize| NAMES[n].to_string();
     match step {
         Step::Advance(ms_) => sim.advance(ms(*ms_)),
@@ -193,6 +197,12 @@ fn apply(sim: &mut Sim, step: &Step) {
         }
         Step::HoldSpawns(on) => sim.hold_spawns = *on,
         Step::ReleaseSpawns => sim.release_spawns(),
+        Step::RemoveQ0 => {
+            sim.request(Request::RemoveGroup { name: "q0".into() });
+        }
+        Step::AddQ0 => {
+            sim.request(Request::AddGroup { group: q0.clone() });
+        }
         Step::Shutdown => {
             sim.request(Request::Shutdown);
         }
@@ -207,10 +217,12 @@ proptest! {
         opts in [process(), process(), process(), process()],
         steps in proptest::collection::vec(step(), 1..60),
     ) {
-        let mut sim = Sim::new(config(opts));
+        let groups = config(opts);
+        let q0 = groups[1].clone();
+        let mut sim = Sim::new(groups);
         sim.check_invariants().map_err(TestCaseError::fail)?;
         for s in &steps {
-            apply(&mut sim, s);
+            apply(&mut sim, s, &q0);
             if let Err(e) = sim.check_invariants() {
                 return Err(TestCaseError::fail(format!("after {s:?}: {e}\n{}", sim.trace_text())));
             }
