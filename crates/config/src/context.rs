@@ -162,6 +162,10 @@ pub struct LoadContext {
     pub temp_dir: String,
     /// The user and group database.
     pub users: Arc<dyn UserLookup>,
+    /// `ENV_<NAME>` expansions carried over from an earlier load of the same daemon: in 4.3 the
+    /// `[supervisord] environment` keys of a previous parse stay expandable on a reread (the
+    /// dict only grows). Empty for a first load; see [`LoadContext::for_reread`].
+    pub carried_env: Vec<(String, String)>,
 }
 
 impl std::fmt::Debug for LoadContext {
@@ -172,6 +176,7 @@ impl std::fmt::Debug for LoadContext {
             .field("hostname", &self.hostname)
             .field("uid", &self.uid)
             .field("temp_dir", &self.temp_dir)
+            .field("carried_env", &self.carried_env)
             .finish_non_exhaustive()
     }
 }
@@ -208,6 +213,7 @@ impl LoadContext {
             uid,
             temp_dir,
             users: Arc::new(SystemUsers::default()),
+            carried_env: Vec::new(),
         }
     }
 
@@ -224,7 +230,22 @@ impl LoadContext {
             uid: 0,
             temp_dir: "/tmp".into(),
             users: Arc::new(users),
+            carried_env: Vec::new(),
         }
+    }
+
+    /// This context for re-reading the file after `previous` was loaded with it: the
+    /// `[supervisord] environment` keys of `previous` stay available as `ENV_<NAME>`, as in
+    /// 4.3's `reloadConfig` (spec §1.3).
+    pub fn for_reread(&self, previous: &crate::Config) -> LoadContext {
+        let mut ctx = self.clone();
+        for (k, v) in previous.supervisord.environment.iter() {
+            match ctx.carried_env.iter_mut().find(|(ck, _)| ck == k) {
+                Some(slot) => slot.1 = v.to_string(),
+                None => ctx.carried_env.push((k.to_string(), v.to_string())),
+            }
+        }
+        ctx
     }
 
     /// The value of an environment variable in the injected environment.

@@ -51,7 +51,7 @@ pub fn load_str(text: &str, configfile: &str, ctx: &LoadContext) -> Result<Loade
     let mut doc = IniDocument::new();
     doc.read_str(text, configfile)?;
     let mut environ = PyDict::new();
-    for (k, v) in &ctx.env {
+    for (k, v) in ctx.env.iter().chain(&ctx.carried_env) {
         environ.set_str(&format!("ENV_{k}"), v);
     }
     let mut warnings = Vec::new();
@@ -91,7 +91,7 @@ fn build(
     mut warnings: Vec<String>,
 ) -> Result<(Config, Vec<String>)> {
     let mut environ = PyDict::new();
-    for (k, v) in &ctx.env {
+    for (k, v) in ctx.env.iter().chain(&ctx.carried_env) {
         environ.set_str(&format!("ENV_{k}"), v);
     }
     if !doc.has_section("supervisord") {

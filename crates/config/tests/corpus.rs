@@ -47,6 +47,7 @@ fn context(case_dir: &Path) -> LoadContext {
         uid: system.uid,
         temp_dir: "/tmp".into(),
         users: Arc::new(SystemUsers::default()),
+        carried_env: Vec::new(),
     }
 }
 

@@ -113,7 +113,10 @@ fn errors_without_a_value_point_at_the_section_header() {
             path.display()
         )
     );
-    assert_eq!((err.line(), err.section(), err.option()), (Some(3), Some("program:web"), None));
+    assert_eq!(
+        (err.line(), err.section(), err.option()),
+        (Some(3), Some("program:web"), None)
+    );
     let (dir, path) = conf("[supervisord]\n[program:a]\ncommand=a\nenvironment=A=1 B=2\n");
     let err = load(&path, &ctx(dir.path())).expect_err("bad environment");
     assert_eq!((err.line(), err.option()), (Some(4), Some("environment")));

@@ -63,3 +63,23 @@ fn supervisorctl_options_and_defaults() {
     assert_eq!(load_ctl(&path, &ctx(dir.path())).expect("reads"), None);
     assert_eq!(CtlOptions::default().serverurl, "http://localhost:9001");
 }
+
+#[test]
+fn supervisord_environment_keys_survive_a_reread() {
+    let (dir, path) = conf("[supervisord]\nenvironment=OLD=1\n");
+    let c = ctx(dir.path());
+    let first = load(&path, &c).expect("first load");
+    std::fs::write(
+        &path,
+        "[supervisord]\n[program:a]\ncommand=echo %(ENV_OLD)s\n",
+    )
+    .expect("rewrite");
+    let err = load(&path, &c).expect_err("a fresh start does not know ENV_OLD");
+    assert!(
+        err.message().contains("contains names ('ENV_OLD')"),
+        "{}",
+        err.message()
+    );
+    let reread = load(&path, &c.for_reread(&first.config)).expect("reread knows it");
+    assert_eq!(reread.config.groups[0].processes[0].command, "echo 1");
+}
