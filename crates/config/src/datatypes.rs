@@ -20,9 +20,37 @@ pub(crate) fn py_strip(s: &str) -> &str {
     s.trim_matches(is_py_space)
 }
 
-/// Python's `int(s)` for base 10 or 8 (spaces, sign, `_` between digits; `0o` with base 8).
+/// The code points of Unicode 14's decimal digit zeros (category Nd); each starts a run of ten.
+const DECIMAL_ZEROS: &[u32] = &[
+    0x30, 0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66,
+    0xDE6, 0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90,
+    0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10,
+    0x104A0, 0x10D30, 0x11066, 0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0, 0x11650,
+    0x116C0, 0x11730, 0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0, 0x16B50,
+    0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0,
+];
+
+/// CPython's `_PyUnicode_TransformDecimalAndSpaceToASCII`: any decimal digit becomes its
+/// ASCII digit and any whitespace a space, before `int()` parses the text.
+fn transform_decimal_and_space(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            let n = c as u32;
+            let zero = DECIMAL_ZEROS.iter().rev().find(|&&z| z <= n).copied();
+            match zero {
+                Some(z) if n - z < 10 => char::from(b'0' + (n - z) as u8),
+                _ if is_py_space(c) => ' ',
+                _ => c,
+            }
+        })
+        .collect()
+}
+
+/// Python's `int(s)` for base 10 or 8 (spaces, sign, `_` between digits; `0o` with base 8;
+/// any Unicode decimal digits).
 fn parse_int_radix(s: &str, radix: u32) -> Result<i64, IntError> {
-    let t = py_strip(s);
+    let transformed = transform_decimal_and_space(s);
+    let t = py_strip(&transformed);
     let (negative, body) = match t.as_bytes().first() {
         Some(b'-') => (true, &t[1..]),
         Some(b'+') => (false, &t[1..]),

@@ -79,7 +79,7 @@ scalar_inputs = ['', ' ', '0', '1', '-1', '+7', ' 12 ', '1_000', '1__0', '_1', '
                  'warning', 'blather', ' info', 'x y', 'a:b', 'a/b', ' ok ', 'ü', '80', 'a:b',
                  'h:', '*:80', '70000', 'abc', ':80', '[::1]:9001', 'h:abc', 'H:1', ' 80', ':0',
                  'h:65535', 'h:65536', 'http://x', 'x', 'unix:///tmp/s', 'unix://', 'http://',
-                 'a b,c ,, d']
+                 'a b,c ,, d', '١٢', '１２', '\u00a012\u2003', '٠o7', '-٣MB', '٨', '٧', '½', '²']
 scalars = {}
 for name, f in [('integer', datatypes.integer), ('boolean', datatypes.boolean),
                 ('byte_size', datatypes.byte_size), ('octal', datatypes.octal_type),
