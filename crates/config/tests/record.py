@@ -159,7 +159,7 @@ def _process(p):
     return d
 
 
-def _group(g):
+def _group(g, specs):
     if isinstance(g, sopts.EventListenerPoolConfig):
         t = 'eventlistener'
     elif isinstance(g, sopts.FastCGIGroupConfig):
@@ -171,8 +171,13 @@ def _group(g):
         d['buffer_size'] = g.buffer_size
         d['pool_events'] = sorted(
             sopts_events_name(e) for e in g.pool_events)
+        d['result_handler'] = specs[id(g.result_handler)]
     if t == 'fcgi-program':
-        d['socket'] = str(g.socket_config)
+        sc = g.socket_config
+        d['socket'] = str(sc)
+        d['socket_owner'] = list(sc.owner) if getattr(sc, 'owner', None) is not None else None
+        d['socket_mode'] = getattr(sc, 'mode', None)
+        d['socket_backlog'] = sc.backlog
     d['processes'] = [_process(p) for p in g.process_configs]
     return d
 
@@ -195,6 +200,7 @@ def _server(c):
         'port': None if unix else c['port'],
         'username': c['username'],
         'password': c['password'],
+        'name': c['name'],
     }
 
 
@@ -257,6 +263,7 @@ def record_case(case_dir):
                 'strip_ansi': bool(o.strip_ansi),
                 'environment': o.configroot.supervisord.environment,
                 'identifier': o.identifier,
+                'gid': o.gid,
             }
             messages = ([['CRIT', m] for m in o.parse_criticals] +
                         [['WARN', m] for m in o.parse_warnings] +
@@ -265,7 +272,7 @@ def record_case(case_dir):
                 'ok': True,
                 'supervisord': sup,
                 'servers': [_server(c) for c in o.server_configs],
-                'groups': [_group(g) for g in o.process_group_configs],
+                'groups': [_group(g, specs) for g in o.process_group_configs],
                 'messages': messages,
                 'ctl': _ctl(path),
                 'rpcinterfaces': [
