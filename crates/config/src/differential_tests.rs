@@ -5,7 +5,7 @@
 use crate::datatypes as dt;
 use crate::ini::IniDocument;
 use crate::kvpairs::parse_key_value_pairs;
-use crate::pyfmt::{PyDict, PyValue, expand};
+use crate::pyfmt::{PyDict, PyValue, expand, repr_str};
 use serde_json::{Value, json};
 
 fn data() -> Value {
@@ -64,6 +64,17 @@ fn percent_format_matches_python() {
                 &expected,
                 expand(&input, &dict, "sec.opt").map(Value::from),
             )
+        })
+        .collect();
+    report(failures);
+}
+
+#[test]
+fn repr_matches_python() {
+    let failures = cases(&data()["repr"])
+        .into_iter()
+        .filter_map(|(input, expected)| {
+            compare("repr", &input, &expected, Ok(Value::from(repr_str(&input))))
         })
         .collect();
     report(failures);

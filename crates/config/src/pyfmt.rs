@@ -87,8 +87,7 @@ impl PyDict {
 
 /// Python's `repr(s)` for a `str`: quote choice, `\\`, `\n`, `\r`, `\t`, `\xNN`, `\uNNNN`.
 ///
-/// Printability follows `str.isprintable` for controls, separators, format characters and
-/// private-use code points; unassigned code points (Python also escapes them) are kept as is.
+/// Printability is `str.isprintable` of Python 3.11 (Unicode 14.0).
 pub fn repr_str(s: &str) -> String {
     let quote = if s.contains('\'') && !s.contains('"') {
         '"'
@@ -140,26 +139,23 @@ pub(crate) fn ascii_escape(repr: &str) -> String {
     out
 }
 
-/// An approximation of Python's `str.isprintable` for one character.
+/// Python's `str.isprintable` for one character (Unicode 14 tables).
 fn is_printable(c: char) -> bool {
     let n = c as u32;
-    if c == ' ' {
-        return true;
-    }
-    if c.is_control() || (c.is_whitespace()) {
-        return false; // Cc, Zs (other than space), Zl, Zp
-    }
-    let format_chars = matches!(n,
-        0xAD | 0x600..=0x605 | 0x61C | 0x6DD | 0x70F | 0x890..=0x891 | 0x8E2 | 0x180E
-        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F
-        | 0xFEFF | 0xFFF9..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F
-        | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F);
-    let private_or_noncharacter = matches!(n, 0xE000..=0xF8FF | 0xF0000..=0x10FFFF)
-        || (n & 0xFFFE) == 0xFFFE
-        || (0xFDD0..=0xFDEF).contains(&n);
-    !(format_chars || private_or_noncharacter)
+    nonprintable::NON_PRINTABLE
+        .binary_search_by(|&(lo, hi)| {
+            if hi < n {
+                std::cmp::Ordering::Less
+            } else if lo > n {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_err()
 }
 
+mod nonprintable;
 mod percent;
 pub use percent::{FormatError, percent_format};
 

@@ -134,6 +134,7 @@ fn render(loaded: &Loaded, ctl: Value) -> Value {
         "strip_ansi": s.strip_ansi,
         "environment": environment(&s.environment),
         "identifier": s.identifier,
+        "gid": s.gid,
     });
     let servers: Vec<Value> = c
         .servers
@@ -142,11 +143,12 @@ fn render(loaded: &Loaded, ctl: Value) -> Value {
             ServerKind::Unix { file, chmod, chown } => json!({
                 "section": srv.section, "family": "unix", "file": path_str(file), "chmod": chmod,
                 "chown": [chown.0, chown.1], "host": null, "port": null,
-                "username": srv.username, "password": srv.password,
+                "username": srv.username, "password": srv.password, "name": srv.name,
             }),
             ServerKind::Inet { host, port } => json!({
                 "section": srv.section, "family": "inet", "file": null, "chmod": null, "chown": null,
                 "host": host, "port": port, "username": srv.username, "password": srv.password,
+                "name": srv.name,
             }),
         })
         .collect();
@@ -168,14 +170,26 @@ fn render(loaded: &Loaded, ctl: Value) -> Value {
                 GroupKind::EventListener {
                     buffer_size,
                     events,
-                    ..
+                    result_handler,
                 } => {
                     out.insert("buffer_size".into(), json!(buffer_size));
                     out.insert("pool_events".into(), json!(events));
+                    out.insert("result_handler".into(), json!(result_handler));
                 }
                 GroupKind::FastCgi { socket } => {
                     out.insert("socket".into(), json!(socket.url()));
-                    let _: &FcgiSocket = socket;
+                    let (owner, mode, backlog) = match socket {
+                        FcgiSocket::Tcp { backlog, .. } => (None, None, *backlog),
+                        FcgiSocket::Unix {
+                            mode,
+                            owner,
+                            backlog,
+                            ..
+                        } => (*owner, Some(*mode), *backlog),
+                    };
+                    out.insert("socket_owner".into(), json!(owner.map(|(u, g)| [u, g])));
+                    out.insert("socket_mode".into(), json!(mode));
+                    out.insert("socket_backlog".into(), json!(backlog));
                 }
                 _ => {}
             }

@@ -125,7 +125,17 @@ def read_ini(text):
 
 ini = [[t, outcome(read_ini, t)] for t in dict.fromkeys(ini_cases)]
 
-out = {'fmt_dict': list(FMT_DICT.items()), 'fmt': fmt, 'kv': kv, 'scalars': scalars, 'ini': ini}
+# ---- repr() of strings (quote choice, escapes, printability tables) ---------------------
+repr_cases = ['', "'", '"', '\'"', 'a\\b', '\n\r\t', '\x00\x7f\x80\xa0\xad', 'é\u2028\U0001f600',
+              '\u0378', '\U000e0100', '\U0010ffff', '\ufeff', '\ue000']
+for _ in range(400 * N):
+    repr_cases.append(''.join(chr(rng.choice([rng.randint(0, 0x7f), rng.randint(0x80, 0x3000),
+                                                  rng.randint(0x3000, 0x10ffff)]))
+                              for _ in range(rng.randint(1, 6))))
+repr_cases = [c for c in repr_cases if not any(0xd800 <= ord(x) <= 0xdfff for x in c)]
+reprs = [[c, {'ok': repr(c)}] for c in dict.fromkeys(repr_cases)]
+
+out = {'repr': reprs, 'fmt_dict': list(FMT_DICT.items()), 'fmt': fmt, 'kv': kv, 'scalars': scalars, 'ini': ini}
 here = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(here, 'differential.json'), 'w', encoding='utf-8') as f:
     json.dump(out, f, ensure_ascii=False, indent=0)
