@@ -23,7 +23,10 @@
 //!   `[include]`, `[rpcinterface:x]`; group and process ordering as the original.
 //! * The search path used when no `-c` is given ([`search`]).
 //! * The same model as RON ([`Config::to_ron`], [`Config::from_ron`]) so that Rust programs can
-//!   embed a configuration without INI.
+//!   embed a configuration without INI; [`Config::validate`] applies the INI path's rules to
+//!   such models.
+//! * What supervisorctl reads from the same file ([`load_ctl`]), and what `reread`/`update`
+//!   compare ([`diff_groups`]; [`LoadContext::for_reread`] keeps 4.3's growing `ENV_` names).
 //!
 //! # What it never does
 //!
