@@ -217,3 +217,13 @@ mod tests {
         }
     }
 }
+
+/// An OS error as Python's `str(OSError)` prints it: `[Errno 13] Permission denied`
+/// (the text after the number is `strerror`). Errors without an errno print their
+/// own description.
+pub fn python_os_error(error: &std::io::Error) -> String {
+    match error.raw_os_error() {
+        Some(code) => format!("[Errno {code}] {}", nix::errno::Errno::from_raw(code).desc()),
+        None => error.to_string(),
+    }
+}

@@ -62,17 +62,23 @@
 //! - [`errno`]: errno names as Python spells them; [`pyrepr`]: Python's `repr` of
 //!   a string, used by the `%r` in spawn errors.
 
+pub mod clock;
 pub mod command;
+pub mod daemon;
 pub mod environment;
 pub mod errno;
 pub mod kill;
+pub mod mainlog;
 pub mod output;
+mod poll;
 pub mod pyrepr;
 pub mod reap;
 pub mod signals;
 pub mod spawn;
 mod sys;
 
+pub use daemon::{Daemon, DaemonError, DaemonOptions, Disconnected, Handle, Outcome, View};
+pub use mainlog::{MainLog, MainLogError, MainLogSettings, MainLogTarget};
 pub use command::{CommandError, ResolvedCommand, SplitError, resolve, search_path, split};
 pub use kill::{KillError, KillTarget, kill};
 pub use output::{READ_CHUNK, ReadOutcome, WriteOutcome, read_chunk, write_some};

@@ -307,3 +307,88 @@ pub(crate) fn restore(sig: Signal, previous: &SigAction) {
     // SAFETY: `previous` was the process's own action for `sig` before we replaced it.
     let _ = unsafe { nix::sys::signal::sigaction(sig, previous) };
 }
+
+/// Broken-down local time of an instant, as `time.localtime` gives it to supervisord.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct LocalTime {
+    pub year: i32,
+    /// 1–12.
+    pub month: u32,
+    /// 1–31.
+    pub day: u32,
+    pub hour: u32,
+    pub minute: u32,
+    pub second: u32,
+    /// Seconds east of UTC in effect at that instant.
+    pub utc_offset: i32,
+}
+
+/// `localtime_r(epoch_secs)`; `None` if the C library cannot represent it.
+pub(crate) fn local_time(epoch_secs: i64) -> Option<LocalTime> {
+    let t = libc::time_t::try_from(epoch_secs).ok()?;
+    // SAFETY: `tm` is plain old data; all-zero is a valid value that localtime_r
+    // overwrites.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    // SAFETY: both pointers are valid for the call; localtime_r is the reentrant
+    // variant (no shared static buffer).
+    let r = unsafe { libc::localtime_r(&t, &mut tm) };
+    if r.is_null() {
+        return None;
+    }
+    let u = |v: c_int| u32::try_from(v).unwrap_or(0);
+    Some(LocalTime {
+        year: tm.tm_year.saturating_add(1900),
+        month: u(tm.tm_mon.saturating_add(1)),
+        day: u(tm.tm_mday),
+        hour: u(tm.tm_hour),
+        minute: u(tm.tm_min),
+        second: u(tm.tm_sec),
+        utc_offset: i32::try_from(tm.tm_gmtoff).unwrap_or(0),
+    })
+}
+
+/// `syslog(LOG_USER | LOG_INFO, "%s", message)`: what Python's `syslog.syslog(msg)`
+/// does without `openlog` (ident = program name). NUL bytes end the message early.
+pub(crate) fn syslog_info(message: &[u8]) {
+    let text: Vec<u8> = message
+        .iter()
+        .copied()
+        .take_while(|&b| b != 0)
+        .chain(std::iter::once(0))
+        .collect();
+    // SAFETY: the format is a static NUL-terminated "%s" and `text` is NUL-terminated
+    // and lives for the call, so syslog reads exactly one valid C string argument.
+    unsafe {
+        libc::syslog(
+            libc::LOG_USER | libc::LOG_INFO,
+            c"%s".as_ptr(),
+            text.as_ptr().cast::<c_char>(),
+        )
+    };
+}
+
+/// `pidfd_open(pid, 0)`: a descriptor that polls readable once `pid` has exited, so
+/// the loop learns of exits without a SIGCHLD handler (embedded daemons install none).
+/// Close-on-exec by definition of the system call.
+pub(crate) fn pidfd_open(pid: i32) -> Result<OwnedFd, Errno> {
+    // SAFETY: pidfd_open takes two integers and returns a new descriptor or -1.
+    let rc = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0 as c_int) };
+    let fd = Errno::result(rc)?;
+    let fd = RawFd::try_from(fd).map_err(|_| Errno::EBADF)?;
+    // SAFETY: the kernel just returned this descriptor; nothing else owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// Register `fd` with `poller` (oneshot, readable, `key`).
+///
+/// Only [`crate::poll::Watched`] calls this: it owns the descriptor and deletes it from
+/// the poller before the descriptor is closed, which is what `Poller::add` demands.
+pub(crate) fn poller_add(
+    poller: &polling::Poller,
+    fd: BorrowedFd<'_>,
+    key: usize,
+) -> std::io::Result<()> {
+    // SAFETY: the caller (`Watched`) keeps `fd` open until it has called
+    // `Poller::delete` for it, in its `Drop`.
+    unsafe { poller.add(&fd, polling::Event::readable(key)) }
+}

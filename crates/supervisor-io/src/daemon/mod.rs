@@ -1,0 +1,133 @@
+//! The daemon driver: one thread, one poll loop around the core state machine.
+//!
+//! ```text
+//!   child pipes ──read one chunk──► child logs (rotating files, syslog, main log at debug)
+//!   pidfds / SIGCHLD ──reap──► Input::Exited ─┐
+//!   self-pipe (binary only) ──► Input::Signal ├─► Supervisor::handle ─► effects ─► spawn,
+//!   Handle (other threads) ──► Input::Request ┤                                   kill, log,
+//!   core.poll_timeout() passed ──► Timeout ───┘                                   reply, exit
+//! ```
+//!
+//! [`Daemon::new`] does what supervisord does before its main loop: clean old AUTO child
+//! logs, create the AUTO names, create fcgi sockets eagerly (to fail early), build the
+//! core. [`Daemon::run`] applies the core's first effects (the boot spawns) and loops
+//! until the core says Exit or Restart. An idle daemon sleeps in `poll` with no
+//! timeout: no periodic wakeups.
+
+mod handle;
+mod process;
+pub mod spec;
+mod view;
+
+use std::sync::Arc;
+
+use crossbeam_channel::{Receiver, unbounded};
+use polling::Poller;
+
+pub use handle::{Disconnected, Handle};
+pub use view::View;
+
+use crate::mainlog::MainLog;
+use handle::Command;
+
+/// How the daemon is embedded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DaemonOptions {
+    /// Catch TERM, INT, QUIT, HUP, USR2 and CHLD through a self-pipe (and ignore PIPE
+    /// and XFSZ) for the run. The supervisord binary: `true`. A program embedding the
+    /// daemon or a test: `false`, and inject signals with [`Handle::signal`]. Child
+    /// exits are seen through pidfds either way.
+    pub install_signal_handlers: bool,
+}
+
+/// Why [`Daemon::run`] returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Shutdown complete (TERM/INT/QUIT or the `shutdown` request): exit 0.
+    Shutdown,
+    /// Reload (HUP or the `restart` request): every child is stopped; the caller
+    /// re-reads the config and runs a new daemon.
+    Restart,
+}
+
+/// Why the daemon could not start or had to stop.
+#[derive(Debug, thiserror::Error)]
+pub enum DaemonError {
+    /// The poller or its wake-up channel could not be created (out of descriptors).
+    #[error("cannot create the poller: {0}")]
+    Poller(#[source] std::io::Error),
+    /// Another signal self-pipe is installed in this process (only one daemon per
+    /// process may install signal handlers).
+    #[error("cannot install signal handlers: {0}")]
+    Signals(#[from] crate::signals::InstallError),
+    /// An `[fcgi-program:x]` socket could not be created: `Could not create FastCGI
+    /// socket <url>: <err>`, supervisord's startup error.
+    #[error("Could not create FastCGI socket {url}: {error}")]
+    FcgiSocket {
+        /// The socket URL.
+        url: String,
+        /// Python's text of the error.
+        error: String,
+    },
+    /// An AUTO child log could not be created in `childlogdir`.
+    #[error("cannot create an AUTO log file in {dir}: {error}")]
+    AutoLog {
+        /// The directory.
+        dir: String,
+        /// Python's text of the error.
+        error: String,
+    },
+    /// Waiting in the poller failed for another reason than a signal.
+    #[error("poll failed: {0}")]
+    Poll(#[source] std::io::Error),
+}
+
+/// A daemon ready to run: config loaded, core built, nothing spawned yet.
+pub struct Daemon {
+    config: config::Config,
+    log: MainLog,
+    options: DaemonOptions,
+    poller: Arc<Poller>,
+    commands: Receiver<Command>,
+}
+
+impl std::fmt::Debug for Daemon {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Daemon").field("options", &self.options).finish_non_exhaustive()
+    }
+}
+
+impl Daemon {
+    /// Prepare a daemon for `config`, logging to `log`. Returns the handle other
+    /// threads use; it stays valid until [`Daemon::run`] returns.
+    pub fn new(
+        config: config::Config,
+        log: MainLog,
+        options: DaemonOptions,
+    ) -> Result<(Daemon, Handle), DaemonError> {
+        let poller = Arc::new(Poller::new().map_err(DaemonError::Poller)?);
+        let (tx, rx) = unbounded();
+        let handle = Handle {
+            commands: tx,
+            poller: Arc::clone(&poller),
+        };
+        Ok((
+            Daemon {
+                config,
+                log,
+                options,
+                poller,
+                commands: rx,
+            },
+            handle,
+        ))
+    }
+
+    /// Run until shutdown or reload; returns the outcome and the main log (so that a
+    /// reload keeps writing to the same log).
+    pub fn run(self) -> Result<(Outcome, MainLog), DaemonError> {
+        // Stub: the loop lands in the next commit.
+        let _ = (&self.config, &self.poller, &self.commands);
+        Ok((Outcome::Shutdown, self.log))
+    }
+}
