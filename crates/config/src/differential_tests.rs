@@ -165,3 +165,73 @@ fn ini_dialect_matches_python() {
         .collect();
     report(failures);
 }
+
+fn argv(v: &Value) -> Vec<String> {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s.as_str().map(str::to_string))
+        .collect()
+}
+
+fn cli_cases(kind: &str) -> Vec<(Vec<String>, Value)> {
+    data()["cli"][kind]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|pair| (argv(&pair[0]), pair[1].clone()))
+        .collect()
+}
+
+#[test]
+fn supervisord_command_line_matches_python() {
+    use crate::cli::{Invocation, parse_supervisord_args};
+    let ctx = crate::LoadContext::for_tests("/tmp", crate::StaticUsers::root_only());
+    let mut failures = Vec::new();
+    for (args, expected) in cli_cases("supervisord") {
+        let ours = match parse_supervisord_args(&args, &ctx) {
+            Ok(Invocation::Help) => json!({"err": ["help"]}),
+            Ok(Invocation::Version) => json!({"err": ["version"]}),
+            Ok(Invocation::Run(a)) => json!({"ok": {
+                "configfile": a.configfile, "nodaemon": a.nodaemon, "silent": a.silent,
+                "user": a.user, "umask": a.umask, "directory": a.directory, "logfile": a.logfile,
+                "logfile_maxbytes": a.logfile_maxbytes, "logfile_backups": a.logfile_backups,
+                "loglevel": a.loglevel.map(|l| l as i32), "pidfile": a.pidfile,
+                "identifier": a.identifier, "childlogdir": a.childlogdir, "nocleanup": a.nocleanup,
+                "minfds": a.minfds, "minprocs": a.minprocs, "strip_ansi": a.strip_ansi,
+                "profile_options": a.profile_options.map(|(sort, callers)| json!([sort, callers])),
+            }}),
+            Err(e) => json!({"err": ["usage", e.message()]}),
+        };
+        if ours != expected {
+            failures.push(format!(
+                "supervisord {args:?}: ours {ours} python {expected}"
+            ));
+        }
+    }
+    report(failures);
+}
+
+#[test]
+fn supervisorctl_command_line_matches_python() {
+    use crate::cli::{Invocation, parse_ctl_args};
+    let mut failures = Vec::new();
+    for (args, expected) in cli_cases("supervisorctl") {
+        let ours = match parse_ctl_args(&args) {
+            Ok(Invocation::Help) => json!({"err": ["help"]}),
+            Ok(Invocation::Version) => json!({"err": ["version"]}),
+            Ok(Invocation::Run(a)) => json!({"ok": {
+                "configfile": a.configfile, "interactive": a.interactive, "serverurl": a.serverurl,
+                "username": a.username, "password": a.password, "history": a.history_file_ignored,
+                "args": a.command,
+            }}),
+            Err(e) => json!({"err": ["usage", e.message()]}),
+        };
+        if ours != expected {
+            failures.push(format!(
+                "supervisorctl {args:?}: ours {ours} python {expected}"
+            ));
+        }
+    }
+    report(failures);
+}

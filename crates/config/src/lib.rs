@@ -21,7 +21,9 @@
 //! * Every section: `[supervisord]`, `[unix_http_server]`, `[inet_http_server]`,
 //!   `[supervisorctl]`, `[program:x]`, `[group:x]`, `[eventlistener:x]`, `[fcgi-program:x]`,
 //!   `[include]`, `[rpcinterface:x]`; group and process ordering as the original.
-//! * The search path used when no `-c` is given ([`search`]).
+//! * The search path used when no `-c` is given ([`search`]), and the command lines of
+//!   supervisord and supervisorctl ([`parse_supervisord_args`], [`parse_ctl_args`],
+//!   [`load_with_args`]) with Python `getopt`'s rules and the original's usage texts.
 //! * The same model as RON ([`Config::to_ron`], [`Config::from_ron`]) so that Rust programs can
 //!   embed a configuration without INI; [`Config::validate`] applies the INI path's rules to
 //!   such models.
@@ -74,6 +76,7 @@
 //! assert_eq!(config::Config::from_ron(&loaded.config.to_ron().unwrap()).unwrap(), loaded.config);
 //! ```
 
+mod cli;
 mod context;
 mod ctl;
 pub mod datatypes;
@@ -82,6 +85,7 @@ mod diff;
 mod differential_tests;
 mod environment;
 mod error;
+mod getopt;
 mod getter;
 mod groups;
 pub mod ini;
@@ -97,10 +101,14 @@ pub mod search;
 mod servers;
 mod validate;
 
+pub use cli::{
+    CtlArgs, Invocation, SupervisordArgs, parse_ctl_args, parse_supervisord_args,
+    supervisorctl_help, supervisord_help,
+};
 pub use context::{LoadContext, StaticUsers, SystemUsers, UserEntry, UserLookup};
 pub use ctl::load_ctl;
 pub use diff::{GroupDiff, diff_groups};
 pub use error::ConfigError;
-pub use load::{Loaded, load, load_str};
+pub use load::{Loaded, load, load_str, load_with_args};
 pub use model::*;
 pub use ron_io::RonError;

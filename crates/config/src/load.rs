@@ -2,6 +2,7 @@
 //! of supervisor's `ServerOptions.read_config` + `realize` (so the first error reported is the
 //! original's first error).
 
+use crate::cli::SupervisordArgs;
 use crate::context::LoadContext;
 use crate::ctl::read_ctl;
 use crate::datatypes as dt;
@@ -32,6 +33,17 @@ pub struct Loaded {
 /// Load the config file at `path` (as given to `-c`; relative paths are taken against the
 /// context's cwd and appear as given in messages).
 pub fn load(path: impl AsRef<Path>, ctx: &LoadContext) -> Result<Loaded> {
+    load_with_args(path, ctx, &SupervisordArgs::default())
+}
+
+/// [`load`] with supervisord's command-line options, which override the file's
+/// `[supervisord]` values after the file has been validated (as in `realize()`: a bad value
+/// in the file is still an error; `-u` replaces the file's `user` before it is resolved).
+pub fn load_with_args(
+    path: impl AsRef<Path>,
+    ctx: &LoadContext,
+    args: &SupervisordArgs,
+) -> Result<Loaded> {
     let configfile = path.as_ref().to_string_lossy().into_owned();
     if !paths::exists(&configfile, ctx) {
         return Err(ConfigError::new(format!(
@@ -41,12 +53,21 @@ pub fn load(path: impl AsRef<Path>, ctx: &LoadContext) -> Result<Loaded> {
     let bytes = std::fs::read(ctx.cwd.join(&configfile))
         .map_err(|_| ConfigError::new(format!("could not read config file {configfile}")))?;
     let text = decode_utf8(&bytes).map_err(|m| ConfigError::new(m).at(path.as_ref(), None))?;
-    load_str(&text, &configfile, ctx)
+    load_text(&text, &configfile, ctx, args)
 }
 
 /// Load configuration text as if read from `configfile` (which decides `%(here)s`, the base of
 /// `[include]` patterns, and the file named in messages). Included files are read from disk.
 pub fn load_str(text: &str, configfile: &str, ctx: &LoadContext) -> Result<Loaded> {
+    load_text(text, configfile, ctx, &SupervisordArgs::default())
+}
+
+fn load_text(
+    text: &str,
+    configfile: &str,
+    ctx: &LoadContext,
+    args: &SupervisordArgs,
+) -> Result<Loaded> {
     let here = paths::abspath(&paths::dirname(configfile), ctx);
     let mut doc = IniDocument::new();
     doc.read_str(text, configfile)?;
@@ -64,8 +85,15 @@ pub fn load_str(text: &str, configfile: &str, ctx: &LoadContext) -> Result<Loade
         read_includes(&mut doc, &here, &expansions, ctx, &mut warnings, &mut infos)
             .map_err(|e| e.located_by_section(&doc))?;
     }
-    let (config, warnings) = build(&doc, text, configfile, &here, ctx, expansions, warnings)
-        .map_err(|e| e.located_by_section(&doc))?;
+    let (config, warnings) = build(
+        &doc,
+        (text, configfile, &here),
+        ctx,
+        expansions,
+        warnings,
+        args,
+    )
+    .map_err(|e| e.located_by_section(&doc))?;
     let messages = warnings
         .into_iter()
         .map(|text| Message {
@@ -83,12 +111,11 @@ pub fn load_str(text: &str, configfile: &str, ctx: &LoadContext) -> Result<Loade
 /// Everything after the files are read, in `read_config` order, then `realize()`.
 fn build(
     doc: &IniDocument,
-    text: &str,
-    configfile: &str,
-    here: &str,
+    (text, configfile, here): (&str, &str, &str),
     ctx: &LoadContext,
     expansions: PyDict,
     mut warnings: Vec<String>,
+    args: &SupervisordArgs,
 ) -> Result<(Config, Vec<String>)> {
     let mut environ = PyDict::new();
     for (k, v) in ctx.env.iter().chain(&ctx.carried_env) {
@@ -126,9 +153,11 @@ fn build(
         }
     }
     let servers = servers_from_document(&env.getter, here)?;
+    apply_args(&mut supervisord, args);
     // realize(): resolve the user, normalise the log and pid files.
     if let Some(user) = &supervisord.user {
-        let located = |m: String| match doc.get("supervisord", "user") {
+        let from_file = args.user.is_none();
+        let located = |m: String| match doc.get("supervisord", "user").filter(|_| from_file) {
             Some(v) => ConfigError::new(m)
                 .at(&v.file, Some(v.line))
                 .in_option("supervisord", Some("user")),
@@ -152,6 +181,59 @@ fn build(
         groups,
     };
     Ok((config, warnings))
+}
+
+/// Command-line values replace the file's (`_set` with a higher priority in the original).
+fn apply_args(s: &mut SupervisordOptions, a: &SupervisordArgs) {
+    let set = |slot: &mut bool, v: Option<bool>| {
+        if let Some(v) = v {
+            *slot = v;
+        }
+    };
+    set(&mut s.nodaemon, a.nodaemon);
+    set(&mut s.silent, a.silent);
+    set(&mut s.nocleanup, a.nocleanup);
+    set(&mut s.strip_ansi, a.strip_ansi);
+    if let Some(user) = &a.user {
+        s.user = Some(user.clone());
+    }
+    if let Some(umask) = a.umask {
+        s.umask = umask;
+    }
+    if let Some(dir) = &a.directory {
+        s.directory = Some(dir.into());
+    }
+    if let Some(logfile) = &a.logfile {
+        s.logfile = if logfile == "syslog" {
+            MainLogFile::Syslog
+        } else {
+            MainLogFile::Path(logfile.into())
+        };
+    }
+    if let Some(n) = a.logfile_maxbytes {
+        s.logfile_maxbytes = n;
+    }
+    if let Some(n) = a.logfile_backups {
+        s.logfile_backups = n;
+    }
+    if let Some(level) = a.loglevel {
+        s.loglevel = level;
+    }
+    if let Some(pidfile) = &a.pidfile {
+        s.pidfile = pidfile.into();
+    }
+    if let Some(identifier) = &a.identifier {
+        s.identifier = identifier.clone();
+    }
+    if let Some(dir) = &a.childlogdir {
+        s.childlogdir = dir.into();
+    }
+    if let Some(n) = a.minfds {
+        s.minfds = n;
+    }
+    if let Some(n) = a.minprocs {
+        s.minprocs = n;
+    }
 }
 
 /// `[include] files`: patterns relative to the main file's directory, each one's matches read

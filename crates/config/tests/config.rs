@@ -1,6 +1,8 @@
 //! Behaviour tests of the config crate (one binary; each module names a behaviour).
 //! The comparison with Python over whole files is in `corpus.rs`.
 
+#[path = "config/command_line_overrides.rs"]
+mod command_line_overrides;
 #[path = "config/common.rs"]
 mod common;
 #[path = "config/error_locations.rs"]

@@ -135,7 +135,88 @@ for _ in range(400 * N):
 repr_cases = [c for c in repr_cases if not any(0xd800 <= ord(x) <= 0xdfff for x in c)]
 reprs = [[c, {'ok': repr(c)}] for c in dict.fromkeys(repr_cases)]
 
-out = {'repr': reprs, 'fmt_dict': list(FMT_DICT.items()), 'fmt': fmt, 'kv': kv, 'scalars': scalars, 'ini': ini}
+# ---- command lines ----------------------------------------------------------------------
+os.environ['HOME'] = '/root'
+from supervisor import options as sopts  # noqa: E402
+
+
+class _Exit(Exception):
+    pass
+
+
+def _usage(msg):
+    raise _Exit('usage', str(msg))
+
+
+def run_supervisord(argv):
+    cls = sopts.ServerOptions
+    saved = cls.help, cls.version
+    cls.help = lambda self, dummy: (_ for _ in ()).throw(_Exit('help'))
+    cls.version = lambda self, dummy: (_ for _ in ()).throw(_Exit('version'))
+    try:
+        o = cls()
+        o.usage = _usage
+        o.default_configfile = lambda: None
+        o.process_config = lambda do_usage=True: None
+        try:
+            sopts.Options.realize(o, args=argv, doc='', progname='supervisord')
+        except _Exit as e:
+            return {'err': list(e.args)}
+        names = ['configfile', 'nodaemon', 'silent', 'user', 'umask', 'directory', 'logfile',
+                 'logfile_maxbytes', 'logfile_backups', 'loglevel', 'pidfile', 'identifier',
+                 'childlogdir', 'nocleanup', 'minfds', 'minprocs', 'strip_ansi', 'profile_options']
+        out = {}
+        for n in names:
+            v = getattr(o, n)
+            if n in ('nodaemon', 'silent', 'nocleanup', 'strip_ansi') and v is not None:
+                v = bool(v)
+            if isinstance(v, tuple):
+                v = [list(v[0]), v[1]]
+            out[n] = v
+        return {'ok': out}
+    finally:
+        cls.help, cls.version = saved
+
+
+def run_ctl(argv):
+    cls = sopts.ClientOptions
+    saved = cls.help
+    cls.help = lambda self, dummy: (_ for _ in ()).throw(_Exit('help'))
+    try:
+        o = cls()
+        o.usage = _usage
+        o.default_configfile = lambda: None
+        o.process_config = lambda do_usage=True: None
+        try:
+            sopts.Options.realize(o, args=argv, doc='', progname='supervisorctl')
+        except _Exit as e:
+            return {'err': list(e.args)}
+        return {'ok': {'configfile': o.configfile, 'interactive': bool(o.interactive),
+                       'serverurl': o.serverurl, 'username': o.username, 'password': o.password,
+                       'history': o.history, 'args': o.args}}
+    finally:
+        cls.help = saved
+
+
+sd_cases = [[], ['-h'], ['-?'], ['--help'], ['-v'], ['--version'], ['-n'], ['-n', '-n'],
+            ['-n', '--nodaemon'], ['--node'], ['--no'], ['--log'], ['--logfile'], ['--logfile=x.log'],
+            ['-l', '/nonexistent/x.log'], ['-lx.log'], ['-c', 'a.conf', 'extra'], ['x', 'y'],
+            ['-x'], ['--bogus'], ['--nodaemon=1'], ['-m', '8'], ['-m022'], ['--umask=0o22'],
+            ['-d', '/tmp'], ['-d', '/nonexistent'], ['-d', '~'], ['-e', 'WARN'], ['-e', 'warning'],
+            ['-y', '1MB'], ['-y', '1.5MB'], ['-z', 'x'], ['-a', '10'], ['-a', 'x'], ['--minprocs', '5'],
+            ['--minprocs'], ['-u'], ['-u', 'nobody'], ['-j', '/tmp/x.pid'], ['-q', '/tmp'],
+            ['-i', 'id'], ['-k', '-t', '-s'], ['-nks'], ['-nc', 'f.conf'], ['--profile_options=cumulative,CALLERS'],
+            ['--', '-n'], ['-', '-n'], ['-n', '-h'], ['-m', '8', '-h'], ['-h', '-m', '8'],
+            ['-c', 'a', '-c', 'b'], ['--configuration', 'a', '-c', 'b'], ['--c=x'], ['--co', 'x'],
+            ['--strip'], ['--s'], ['--si'], ['-v', '-x'], ['--version=1'], ['-e'], ['--help=x']]
+ctl_cases = [[], ['-h'], ['status'], ['-i', 'status'], ['-i'], ['-s', 'x'], ['-s', 'http://h:1', 'stop', 'all'],
+             ['--serverurl=unix:///tmp/s'], ['-u', 'a', '-p', 'b'], ['-r', 'h'], ['--history_file=h'],
+             ['--history-file=h'], ['-c', 'f', 'tail', '-f', 'x'], ['tail', '-f'], ['-x'], ['--s=x'],
+             ['--se=http://x'], ['-i', '-i'], ['--', '-i'], ['-s'], ['--int']]
+cli = {'supervisord': [[a, run_supervisord(a)] for a in sd_cases],
+       'supervisorctl': [[a, run_ctl(a)] for a in ctl_cases]}
+
+out = {'cli': cli, 'repr': reprs, 'fmt_dict': list(FMT_DICT.items()), 'fmt': fmt, 'kv': kv, 'scalars': scalars, 'ini': ini}
 here = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(here, 'differential.json'), 'w', encoding='utf-8') as f:
     json.dump(out, f, ensure_ascii=False, indent=0)
