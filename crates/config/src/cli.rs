@@ -261,6 +261,28 @@ impl CtlArgs {
         }
     }
 
+    /// Everything supervisorctl's `realize()` does with a config file: `-c` or the search path
+    /// (no file found: the defaults), `[supervisorctl]` required in a file that is used, then
+    /// the command line over the file.
+    pub fn options(&self, argv0: &str, ctx: &LoadContext) -> Result<CtlOptions, ConfigError> {
+        let configfile = match &self.configfile {
+            Some(path) => Some(path.clone()),
+            None => crate::search::find_config_file_optional(argv0, ctx),
+        };
+        let from_file = match configfile {
+            Some(path) => match crate::ctl::load_ctl(&path, ctx)? {
+                Some(options) => Some(options),
+                None => {
+                    return Err(usage(
+                        ".ini file does not include supervisorctl section".into(),
+                    ));
+                }
+            },
+            None => None,
+        };
+        Ok(self.resolve(from_file))
+    }
+
     /// Whether the interactive shell runs: no command given (with a command, `-i` is
     /// ignored and supervisorctl exits after it — spec §1.1 quirk).
     pub fn runs_shell(&self) -> bool {

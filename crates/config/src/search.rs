@@ -33,6 +33,14 @@ pub fn find_config_file(argv0: &str, ctx: &LoadContext) -> Result<String, Config
     })
 }
 
+/// supervisorctl's search: the first existing candidate, or `None` (it then uses its
+/// defaults; the file is not required).
+pub fn find_config_file_optional(argv0: &str, ctx: &LoadContext) -> Option<String> {
+    search_paths(argv0)
+        .into_iter()
+        .find(|p| paths::exists(p, ctx))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

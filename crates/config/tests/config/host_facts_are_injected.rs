@@ -83,3 +83,36 @@ fn supervisord_environment_keys_survive_a_reread() {
     let reread = load(&path, &c.for_reread(&first.config)).expect("reread knows it");
     assert_eq!(reread.config.groups[0].processes[0].command, "echo 1");
 }
+
+#[test]
+fn supervisorctl_options_from_command_line_and_file() {
+    let (dir, path) = conf("[supervisord]\n[supervisorctl]\nserverurl=http://f:1\nusername=file\n");
+    let c = ctx(dir.path());
+    let argv: Vec<String> = ["-c", &path.display().to_string(), "-u", "cli", "status"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let Ok(config::Invocation::Run(args)) = config::parse_ctl_args(&argv) else {
+        panic!("parses")
+    };
+    let options = args
+        .options("/usr/bin/supervisorctl", &c)
+        .expect("resolves");
+    assert_eq!(
+        (options.serverurl.as_str(), options.username.as_deref()),
+        ("http://f:1", Some("cli"))
+    );
+    assert_eq!(args.command_line().as_deref(), Some("status"));
+    let (dir, path) = conf("[supervisord]\n");
+    let argv = vec!["-c".to_string(), path.display().to_string()];
+    let Ok(config::Invocation::Run(args)) = config::parse_ctl_args(&argv) else {
+        panic!("parses")
+    };
+    let err = args
+        .options("supervisorctl", &ctx(dir.path()))
+        .expect_err("no section");
+    assert_eq!(
+        err.message(),
+        ".ini file does not include supervisorctl section"
+    );
+}
