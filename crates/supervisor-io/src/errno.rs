@@ -192,6 +192,16 @@ pub(crate) fn write_errno(code: i32, buf: &mut [u8; 16]) -> usize {
     n + len
 }
 
+/// An OS error as Python's `str(OSError)` prints it: `[Errno 13] Permission denied`
+/// (the text after the number is `strerror`). Errors without an errno print their
+/// own description.
+pub fn python_os_error(error: &std::io::Error) -> String {
+    match error.raw_os_error() {
+        Some(code) => format!("[Errno {code}] {}", nix::errno::Errno::from_raw(code).desc()),
+        None => error.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,15 +225,5 @@ mod tests {
                 Ok(render_errno(code).as_str())
             );
         }
-    }
-}
-
-/// An OS error as Python's `str(OSError)` prints it: `[Errno 13] Permission denied`
-/// (the text after the number is `strerror`). Errors without an errno print their
-/// own description.
-pub fn python_os_error(error: &std::io::Error) -> String {
-    match error.raw_os_error() {
-        Some(code) => format!("[Errno {code}] {}", nix::errno::Errno::from_raw(code).desc()),
-        None => error.to_string(),
     }
 }

@@ -109,6 +109,38 @@ fn is_printable(c: char) -> bool {
         .any(|&(lo, hi)| (lo..=hi).contains(&cp))
 }
 
+/// `repr(b)` for a Python `bytes` object: `b'...'`, printable ASCII as is, `\\`, the
+/// quote, `\t`, `\n`, `\r` escaped, every other byte as `\xNN`. supervisord logs
+/// undecodable child output this way (`Undecodable: b'\xff'`).
+pub fn repr_bytes_literal(b: &[u8]) -> String {
+    let quote = if b.contains(&b'\'') && !b.contains(&b'"') {
+        b'"'
+    } else {
+        b'\''
+    };
+    let mut out = String::with_capacity(b.len() + 3);
+    out.push('b');
+    out.push(char::from(quote));
+    for &byte in b {
+        match byte {
+            b'\\' => out.push_str("\\\\"),
+            b'\t' => out.push_str("\\t"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            q if q == quote => {
+                out.push('\\');
+                out.push(char::from(q));
+            }
+            0x20..=0x7e => out.push(char::from(byte)),
+            _ => {
+                let _ = write!(out, "\\x{byte:02x}");
+            }
+        }
+    }
+    out.push(char::from(quote));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,3 +7,4 @@
 mod daemon_harness;
 
 mod main_log_format;
+mod programs_reach_running;

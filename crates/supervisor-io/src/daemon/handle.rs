@@ -34,6 +34,10 @@ pub(crate) enum Command {
     Query(Query),
     /// Act as if the daemon had received this signal.
     Signal(Signal),
+    /// `clearLog`.
+    ClearLog(Sender<Result<(), Fault>>),
+    /// `clearProcessLogs(name)`.
+    ClearProcessLogs(String, Sender<Result<(), Fault>>),
 }
 
 /// A cheap, cloneable, `Send` handle to a daemon: start/stop/query from other threads.
@@ -95,6 +99,21 @@ impl Handle {
     /// supervisord's state (never faults, unlike `getState`).
     pub fn state(&self) -> Result<SupervisorStateCode, Disconnected> {
         self.query(|view| view.core().supervisor_state())
+    }
+
+    /// `clearLog()`: remove and reopen the main log (NO_FILE without one, FAILED if
+    /// it cannot be removed — which also puts supervisord in FATAL).
+    pub fn clear_log(&self) -> Result<Result<(), Fault>, Disconnected> {
+        let (tx, rx) = bounded(1);
+        self.send(Command::ClearLog(tx))?;
+        rx.recv().map_err(|_| Disconnected)
+    }
+
+    /// `clearProcessLogs(namespec)`: remove and reopen the process's open logs.
+    pub fn clear_process_logs(&self, namespec: &str) -> Result<Result<(), Fault>, Disconnected> {
+        let (tx, rx) = bounded(1);
+        self.send(Command::ClearProcessLogs(namespec.to_owned(), tx))?;
+        rx.recv().map_err(|_| Disconnected)
     }
 
     /// Inject `signal` as if the daemon had received it: HUP reloads (the loop returns

@@ -14,21 +14,36 @@
 //! until the core says Exit or Restart. An idle daemon sleeps in `poll` with no
 //! timeout: no periodic wakeups.
 
+mod autolog;
+mod childlog;
+mod effects;
+mod fcgi;
 mod handle;
+mod logops;
+mod pipes;
 mod process;
+mod run;
+mod setup;
 pub mod spec;
 mod view;
 
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
+use std::time::{Instant, SystemTime};
 
-use crossbeam_channel::{Receiver, unbounded};
+use crossbeam_channel::{Receiver, Sender};
 use polling::Poller;
+use supervisor_core::{Effect, Fault, Input, Now, ProcessId, Reply, RequestId, Supervisor};
 
 pub use handle::{Disconnected, Handle};
 pub use view::View;
 
 use crate::mainlog::MainLog;
+use crate::signals::SelfPipe;
+use childlog::ChildLog;
+use fcgi::FcgiSocket;
 use handle::Command;
+use process::Table;
 
 /// How the daemon is embedded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,45 +104,61 @@ pub struct Daemon {
     options: DaemonOptions,
     poller: Arc<Poller>,
     commands: Receiver<Command>,
+    core: Supervisor,
+    /// The core's first effects (the boot spawns), applied when `run` starts.
+    initial: Vec<Effect>,
+    table: Table,
+    /// Live pids → their process.
+    pids: HashMap<i32, ProcessId>,
+    /// `[fcgi-program:x]` sockets by group name.
+    sockets: HashMap<String, FcgiSocket>,
+    /// Callers waiting for a reply.
+    replies: HashMap<RequestId, Sender<Result<Reply, Fault>>>,
+    next_request: u64,
+    /// Facts waiting to be fed to the core, in order.
+    inputs: VecDeque<Input>,
+    /// Logs of reaped children that still hold bytes the disk refused.
+    lingering: Vec<ChildLog>,
+    /// When to retry pending log writes.
+    retry_at: Option<Instant>,
+    signals: Option<SelfPipe>,
+    outcome: Option<Outcome>,
 }
 
 impl std::fmt::Debug for Daemon {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Daemon").field("options", &self.options).finish_non_exhaustive()
+        f.debug_struct("Daemon")
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The current time for the core.
+pub(crate) fn now() -> Now {
+    Now {
+        mono: Instant::now(),
+        wall: SystemTime::now(),
     }
 }
 
 impl Daemon {
-    /// Prepare a daemon for `config`, logging to `log`. Returns the handle other
-    /// threads use; it stays valid until [`Daemon::run`] returns.
+    /// Prepare a daemon for `config`, logging to `log`, as supervisord does before its
+    /// main loop: remove old AUTO child logs (unless `nocleanup`), name the new ones,
+    /// create each fcgi socket once to fail early, build the core. Nothing is spawned
+    /// before [`Daemon::run`]. Returns the handle other threads use; it answers until
+    /// `run` returns.
     pub fn new(
         config: config::Config,
         log: MainLog,
         options: DaemonOptions,
     ) -> Result<(Daemon, Handle), DaemonError> {
-        let poller = Arc::new(Poller::new().map_err(DaemonError::Poller)?);
-        let (tx, rx) = unbounded();
-        let handle = Handle {
-            commands: tx,
-            poller: Arc::clone(&poller),
-        };
-        Ok((
-            Daemon {
-                config,
-                log,
-                options,
-                poller,
-                commands: rx,
-            },
-            handle,
-        ))
+        setup::new(config, log, options)
     }
 
     /// Run until shutdown or reload; returns the outcome and the main log (so that a
-    /// reload keeps writing to the same log).
+    /// reload keeps writing to the same log). Children are all stopped when it
+    /// returns `Ok`.
     pub fn run(self) -> Result<(Outcome, MainLog), DaemonError> {
-        // Stub: the loop lands in the next commit.
-        let _ = (&self.config, &self.poller, &self.commands);
-        Ok((Outcome::Shutdown, self.log))
+        run::run(self)
     }
 }

@@ -1,9 +1,47 @@
 //! The driver's per-process table: what the core does not know (command, logs,
-//! pipes, pid), indexed by the core's `ProcessId`.
+//! pipes, pid), indexed by the core's `ProcessId`; and the typed poller keys.
 
+use std::os::fd::OwnedFd;
 use std::path::PathBuf;
 
 use supervisor_core::ProcessId;
+
+use super::childlog::{Channel, ChildLog};
+use crate::poll::Watched;
+
+/// What woke the loop, decoded from a poller key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Source {
+    /// The signal self-pipe.
+    Signals,
+    /// A child's stdout or stderr pipe.
+    Output(ProcessId, Channel),
+    /// A child's pidfd: it exited.
+    Exit(ProcessId),
+}
+
+impl Source {
+    pub(crate) fn key(self) -> usize {
+        match self {
+            Source::Signals => 0,
+            Source::Output(id, Channel::Stdout) => 1 + id.0 as usize * 3,
+            Source::Output(id, Channel::Stderr) => 2 + id.0 as usize * 3,
+            Source::Exit(id) => 3 + id.0 as usize * 3,
+        }
+    }
+
+    pub(crate) fn from_key(key: usize) -> Option<Source> {
+        if key == 0 {
+            return Some(Source::Signals);
+        }
+        let id = ProcessId(u32::try_from((key - 1) / 3).ok()?);
+        Some(match (key - 1) % 3 {
+            0 => Source::Output(id, Channel::Stdout),
+            1 => Source::Output(id, Channel::Stderr),
+            _ => Source::Exit(id),
+        })
+    }
+}
 
 /// The log files of one process, AUTO names resolved.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -12,12 +50,65 @@ pub(crate) struct LogFiles {
     pub stderr: Option<PathBuf>,
 }
 
+impl LogFiles {
+    pub(crate) fn get(&self, channel: Channel) -> Option<&PathBuf> {
+        match channel {
+            Channel::Stdout => self.stdout.as_ref(),
+            Channel::Stderr => self.stderr.as_ref(),
+        }
+    }
+}
+
+/// One output pipe of a live child and where its bytes go.
+#[derive(Debug)]
+pub(crate) struct Pipe {
+    pub watched: Watched,
+    /// False while the log holds too many pending bytes (back-pressure).
+    pub armed: bool,
+}
+
+/// A spawned child, until it is reaped.
+#[derive(Debug)]
+pub(crate) struct Live {
+    pub pid: i32,
+    /// The pidfd, polled for the exit; `None` if the kernel has no pidfds (the
+    /// SIGCHLD drain then reaps it).
+    pub exit: Option<Watched>,
+    pub stdout: Option<Pipe>,
+    pub stderr: Option<Pipe>,
+    /// Kept open like supervisord's (a child reading stdin blocks, no EOF).
+    pub _stdin: Option<OwnedFd>,
+    pub holds_socket: bool,
+}
+
+impl Live {
+    pub(crate) fn pipe_mut(&mut self, channel: Channel) -> &mut Option<Pipe> {
+        match channel {
+            Channel::Stdout => &mut self.stdout,
+            Channel::Stderr => &mut self.stderr,
+        }
+    }
+}
+
 /// One process as the driver sees it.
 #[derive(Debug)]
 pub(crate) struct Proc {
     pub config: config::ProcessConfig,
     pub group: String,
     pub logfiles: LogFiles,
+    /// The open logs of the current (or last) spawn.
+    pub stdout_log: Option<ChildLog>,
+    pub stderr_log: Option<ChildLog>,
+    pub live: Option<Live>,
+}
+
+impl Proc {
+    pub(crate) fn log_mut(&mut self, channel: Channel) -> &mut Option<ChildLog> {
+        match channel {
+            Channel::Stdout => &mut self.stdout_log,
+            Channel::Stderr => &mut self.stderr_log,
+        }
+    }
 }
 
 /// Every process, at the index of its `ProcessId`.
@@ -29,5 +120,42 @@ pub(crate) struct Table {
 impl Table {
     pub(crate) fn get(&self, id: ProcessId) -> Option<&Proc> {
         self.procs.get(id.0 as usize).and_then(Option::as_ref)
+    }
+
+    pub(crate) fn get_mut(&mut self, id: ProcessId) -> Option<&mut Proc> {
+        self.procs.get_mut(id.0 as usize).and_then(Option::as_mut)
+    }
+
+    pub(crate) fn insert(&mut self, id: ProcessId, proc: Proc) {
+        let i = id.0 as usize;
+        if self.procs.len() <= i {
+            self.procs.resize_with(i + 1, || None);
+        }
+        self.procs[i] = Some(proc);
+    }
+
+    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = (ProcessId, &mut Proc)> {
+        self.procs
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(i, p)| Some((ProcessId(u32::try_from(i).ok()?), p.as_mut()?)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_round_trip() {
+        for s in [
+            Source::Signals,
+            Source::Output(ProcessId(0), Channel::Stdout),
+            Source::Output(ProcessId(7), Channel::Stderr),
+            Source::Exit(ProcessId(0)),
+            Source::Exit(ProcessId(12345)),
+        ] {
+            assert_eq!(Source::from_key(s.key()), Some(s));
+        }
     }
 }

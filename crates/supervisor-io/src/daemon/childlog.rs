@@ -1,0 +1,248 @@
+//! One output channel (stdout or stderr) of one spawned child, as supervisord's
+//! `POutputDispatcher` logs it: raw bytes into a rotating file, lines to syslog, and
+//! (at `loglevel=debug`) a copy in the main log.
+//!
+//! A slow or failing disk never loses a byte: what a write could not store stays in
+//! `pending`, is retried on the next output or the loop's retry timer, and the loop
+//! stops reading the child's pipe while too much is pending (the child then blocks in
+//! `write`, which is the only honest back-pressure). Failures are reported in the main
+//! log, once per episode.
+
+use std::path::Path;
+
+use logrotate::{Action, CreateMode, Policy, RotatingFile};
+use supervisor_core::LogLevel;
+
+use crate::mainlog::MainLog;
+use crate::pyrepr::{repr_bytes_literal, repr_str};
+use crate::sys;
+
+/// Stop reading a child's pipe while this many bytes wait for the disk.
+pub(crate) const MAX_PENDING: usize = 1 << 20;
+
+/// Which stream of the child.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Channel {
+    Stdout,
+    Stderr,
+}
+
+impl Channel {
+    /// `stdout` / `stderr`, as in file names and log texts.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Channel::Stdout => "stdout",
+            Channel::Stderr => "stderr",
+        }
+    }
+}
+
+/// Where one channel's output goes.
+#[derive(Debug)]
+pub(crate) struct ChildLog {
+    process: String,
+    channel: Channel,
+    file: Option<RotatingFile>,
+    syslog: bool,
+    pending: Vec<u8>,
+    failing: bool,
+}
+
+impl ChildLog {
+    /// Open the channel's log: `path` (None = no file) with rotation `policy`, created
+    /// with `mode`, and/or syslog. `Ok(None)` when the output is discarded.
+    pub(crate) fn open(
+        process: &str,
+        channel: Channel,
+        path: Option<&Path>,
+        policy: Policy,
+        mode: CreateMode,
+        syslog: bool,
+    ) -> Result<Option<ChildLog>, logrotate::Error> {
+        let file = match path {
+            Some(p) => Some(RotatingFile::open(p.to_path_buf(), policy, mode)?),
+            None => None,
+        };
+        if file.is_none() && !syslog {
+            return Ok(None);
+        }
+        Ok(Some(ChildLog {
+            process: process.to_owned(),
+            channel,
+            file,
+            syslog,
+            pending: Vec::new(),
+            failing: false,
+        }))
+    }
+
+    /// Log one chunk of output (already ANSI-stripped if configured).
+    pub(crate) fn append(&mut self, data: &[u8], main: &mut MainLog) {
+        if data.is_empty() {
+            return;
+        }
+        if self.syslog {
+            // 4.3's SyslogHandler: `<name> <line>` per line of the chunk.
+            let text = String::from_utf8_lossy(data);
+            for line in text.trim_end_matches('\n').split('\n') {
+                sys::syslog_info(format!("{} {line}", self.process).as_bytes());
+            }
+        }
+        if self.file.is_some() {
+            self.pending.extend_from_slice(data);
+            self.flush(main);
+        }
+    }
+
+    /// Try to store what is pending. True when nothing is left.
+    pub(crate) fn flush(&mut self, main: &mut MainLog) -> bool {
+        let Some(file) = &mut self.file else {
+            self.pending.clear();
+            return true;
+        };
+        if self.pending.is_empty() {
+            return true;
+        }
+        let before = file.size();
+        match file.write(&self.pending) {
+            Ok(_) => {
+                self.pending.clear();
+                if self.failing {
+                    self.failing = false;
+                    main.log(
+                        LogLevel::Info,
+                        &format!("{} log of {} writable again", self.channel.name(), self.process),
+                    );
+                }
+            }
+            Err(e) => {
+                if matches!(e.action(), Action::Write(_)) {
+                    // Keep exactly the bytes that did not reach the file.
+                    let stored = usize::try_from(file.size().saturating_sub(before))
+                        .unwrap_or(usize::MAX)
+                        .min(self.pending.len());
+                    self.pending.drain(..stored);
+                } else {
+                    // A rotation failed after the whole chunk was written.
+                    self.pending.clear();
+                }
+                if !self.failing {
+                    self.failing = true;
+                    main.log(
+                        LogLevel::Error,
+                        &format!(
+                            "cannot write {} log of {}: {e} ({} bytes kept for a retry)",
+                            self.channel.name(),
+                            self.process,
+                            self.pending.len()
+                        ),
+                    );
+                }
+            }
+        }
+        self.pending.is_empty()
+    }
+
+    /// Bytes waiting for the disk.
+    pub(crate) fn pending(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// SIGUSR2: reopen the file (after an external rotation moved it).
+    pub(crate) fn reopen(&mut self) -> Result<(), logrotate::Error> {
+        match &mut self.file {
+            Some(f) => f.reopen(),
+            None => Ok(()),
+        }
+    }
+
+    /// `clearProcessLogs`: delete the live file and reopen it empty.
+    pub(crate) fn clear(&mut self) -> Result<(), logrotate::Error> {
+        self.pending.clear();
+        match &mut self.file {
+            Some(f) => f.remove_and_reopen(),
+            None => Ok(()),
+        }
+    }
+
+    /// Last chance before the log is dropped: report bytes that can never be stored.
+    pub(crate) fn close(mut self, main: &mut MainLog) {
+        if !self.flush(main) {
+            main.log(
+                LogLevel::Critical,
+                &format!(
+                    "lost {} bytes of {} output of {}: the log could not be written",
+                    self.pending.len(),
+                    self.channel.name(),
+                    self.process
+                ),
+            );
+        }
+    }
+}
+
+/// The main-log copy of a chunk at debug level: `'<name>' stdout output:\n<text>`, or
+/// `Undecodable: b'...'` for output that is not UTF-8 (supervisord's `_log`).
+pub(crate) fn debug_text(process: &str, channel: Channel, data: &[u8]) -> String {
+    let text = match std::str::from_utf8(data) {
+        Ok(t) => t.to_owned(),
+        Err(_) => format!("Undecodable: {}", repr_bytes_literal(data)),
+    };
+    format!("{} {} output:\n{text}", repr_str(process), channel.name())
+}
+
+/// supervisord's `stripEscapes`: drop every `ESC[` … sequence up to and including a
+/// terminator (`HfABCDRsuJKhlpm`). Stateless per chunk, like the original.
+pub(crate) fn strip_ansi(s: &[u8]) -> Vec<u8> {
+    const TERMINATORS: &[u8] = b"HfABCDRsuJKhlpm";
+    let mut result = Vec::with_capacity(s.len());
+    let mut show = true;
+    let mut i = 0;
+    while i < s.len() {
+        if !show && TERMINATORS.contains(&s[i]) {
+            show = true;
+        } else if show {
+            match s[i..].windows(2).position(|w| w == b"\x1b[") {
+                None => {
+                    result.extend_from_slice(&s[i..]);
+                    return result;
+                }
+                Some(offset) => {
+                    result.extend_from_slice(&s[i..i + offset]);
+                    i += offset;
+                    show = false;
+                }
+            }
+        }
+        i += 1;
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strip_ansi_like_supervisord() {
+        assert_eq!(strip_ansi(b"plain"), b"plain");
+        assert_eq!(strip_ansi(b"\x1b[1;31mred\x1b[0m!"), b"red!");
+        assert_eq!(strip_ansi(b"a\x1b[2Jb\x1b[Hc"), b"abc");
+        // No terminator: everything after ESC[ is dropped (per chunk).
+        assert_eq!(strip_ansi(b"x\x1b[12"), b"x");
+        // A lone ESC is kept.
+        assert_eq!(strip_ansi(b"\x1bz"), b"\x1bz");
+    }
+
+    #[test]
+    fn debug_text_like_supervisord() {
+        assert_eq!(
+            debug_text("cat", Channel::Stdout, b"hi\n"),
+            "'cat' stdout output:\nhi\n"
+        );
+        assert_eq!(
+            debug_text("cat", Channel::Stderr, b"\xff'"),
+            "'cat' stderr output:\nUndecodable: b\"\\xff'\""
+        );
+    }
+}

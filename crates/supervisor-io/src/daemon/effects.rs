@@ -1,0 +1,260 @@
+//! Carrying out the core's effects; outcomes are queued as inputs.
+
+use supervisor_core::{Effect, Input, LogLevel, Pid, ProcessId, SpawnError as CoreSpawnError};
+
+use super::childlog::{Channel, ChildLog};
+use super::process::{Live, Pipe, Source};
+use super::{Daemon, Outcome};
+use crate::command::{self, CommandError};
+use crate::errno::python_os_error;
+use crate::kill::{KillError, KillTarget, kill};
+use crate::poll::Watched;
+use crate::spawn::{SpawnRequest, Stderr, Stdin, spawn};
+use crate::sys;
+
+impl Daemon {
+    /// Apply `effects` in order.
+    pub(super) fn apply_all(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            self.apply(effect);
+        }
+    }
+
+    fn apply(&mut self, effect: Effect) {
+        match effect {
+            Effect::CheckCommand { check, process } => {
+                let result = self.resolve(process).map(drop);
+                self.inputs.push_back(Input::CommandChecked { check, result });
+            }
+            Effect::Spawn { process, .. } => {
+                let input = self.spawn_process(process);
+                self.inputs.push_back(input);
+            }
+            Effect::Kill {
+                pid,
+                signal,
+                to_group,
+                ..
+            } => {
+                let target = if to_group {
+                    KillTarget::Group(pid.0)
+                } else {
+                    KillTarget::Process(pid.0)
+                };
+                if let Some(error) = kill_error(kill(target, signal.0)) {
+                    self.inputs.push_back(Input::KillFailed { pid, error });
+                }
+            }
+            Effect::Signal { pid, signal, .. } => {
+                if let Some(error) = kill_error(kill(KillTarget::Process(pid.0), signal.0)) {
+                    self.inputs.push_back(Input::SignalFailed { pid, error });
+                }
+            }
+            Effect::Reply { id, result } => {
+                if let Some(waiting) = self.replies.remove(&id) {
+                    // The caller may have given up; nothing to do then.
+                    let _ = waiting.send(result);
+                }
+            }
+            Effect::Log { level, message } => self.log.log(level, &message),
+            // TODO(events issue): deliver to event listener pools.
+            Effect::Event(_) => {}
+            Effect::ReopenLogs => self.reopen_logs(),
+            Effect::Exit { .. } => self.outcome = Some(Outcome::Shutdown),
+            Effect::Restart => self.outcome = Some(Outcome::Restart),
+        }
+    }
+
+    /// `get_execv_args` for a process: split, search, check.
+    fn resolve(&self, id: ProcessId) -> Result<command::ResolvedCommand, CoreSpawnError> {
+        let Some(p) = self.table.get(id) else {
+            return Err(CoreSpawnError::NotFound {
+                message: "unknown process".to_owned(),
+            });
+        };
+        let env: Vec<(String, String)> = p
+            .config
+            .environment
+            .iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        let search = command::daemon_search_path(command::path_of(&env));
+        command::resolve(&p.config.command, &search).map_err(|e| match e {
+            CommandError::NotFound { .. } => CoreSpawnError::NotFound {
+                message: e.to_string(),
+            },
+            other => CoreSpawnError::NotExecutable {
+                message: other.to_string(),
+            },
+        })
+    }
+
+    /// `Subprocess.spawn`: resolve, open the logs, fork; `Spawned` or `SpawnFailed`.
+    fn spawn_process(&mut self, id: ProcessId) -> Input {
+        let failed = |error| Input::SpawnFailed { process: id, error };
+        let resolved = match self.resolve(id) {
+            Ok(r) => r,
+            Err(e) => return failed(e),
+        };
+        if let Err(message) = self.open_logs(id) {
+            return failed(CoreSpawnError::Resources { message });
+        }
+        let Some(p) = self.table.get_mut(id) else {
+            return failed(CoreSpawnError::Resources {
+                message: "unknown process".to_owned(),
+            });
+        };
+        let socket = match self.sockets.get_mut(&p.group) {
+            Some(s) => match s.acquire(&mut self.log) {
+                Ok(_) => true,
+                Err(e) => {
+                    let message = format!("Could not create FastCGI socket {}: {e}", s.url());
+                    return failed(CoreSpawnError::Resources { message });
+                }
+            },
+            None => false,
+        };
+        let stdin = match self.sockets.get(&p.group).and_then(|s| s.fd()) {
+            Some(fd) if socket => Stdin::Fd(fd),
+            _ => Stdin::Pipe,
+        };
+        let c = &p.config;
+        let request = SpawnRequest {
+            name: c.name.clone(),
+            group: Some(p.group.clone()),
+            command: resolved,
+            environment: c
+                .environment
+                .iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+            server_url: c.serverurl.clone().or_else(|| self.config.server_url()),
+            directory: c.directory.as_ref().map(Into::into),
+            umask: c.umask.and_then(|m| u32::try_from(m & 0o7777).ok()),
+            uid: c.uid,
+            stdin,
+            stderr: if c.redirect_stderr {
+                Stderr::ToStdout
+            } else {
+                Stderr::Pipe
+            },
+        };
+        let spawned = spawn(&request);
+        drop(request);
+        let spawned = match spawned {
+            Ok(s) => s,
+            Err(e) => {
+                if socket && let Some(s) = self.sockets.get_mut(&p.group) {
+                    s.release(&mut self.log);
+                }
+                return failed(CoreSpawnError::Resources {
+                    message: e.to_string(),
+                });
+            }
+        };
+        let pid = spawned.pid;
+        let watch = |fd, source: Source| Watched::new(fd, &self.poller, source.key()).ok();
+        let exit = sys::pidfd_open(pid)
+            .ok()
+            .and_then(|fd| watch(fd, Source::Exit(id)));
+        let pipe = |w: Option<Watched>| w.map(|watched| Pipe { watched, armed: true });
+        let stdout = pipe(watch(spawned.stdout, Source::Output(id, Channel::Stdout)));
+        let stderr = pipe(
+            spawned
+                .stderr
+                .and_then(|fd| watch(fd, Source::Output(id, Channel::Stderr))),
+        );
+        p.live = Some(Live {
+            pid,
+            exit,
+            stdout,
+            stderr,
+            _stdin: spawned.stdin,
+            holds_socket: socket,
+        });
+        self.pids.insert(pid, id);
+        Input::Spawned {
+            process: id,
+            pid: Pid(pid),
+        }
+    }
+
+    /// Replace the previous spawn's logs with fresh ones (supervisord opens the log
+    /// files at each spawn, in append mode). A failure is the spawn's error, with
+    /// supervisord's text for failures while making dispatchers.
+    fn open_logs(&mut self, id: ProcessId) -> Result<(), String> {
+        let Some(p) = self.table.get_mut(id) else {
+            return Ok(());
+        };
+        for old in [p.stdout_log.take(), p.stderr_log.take()].into_iter().flatten() {
+            let mut old = old;
+            if !old.flush(&mut self.log) {
+                self.lingering.push(old);
+            }
+        }
+        let c = &p.config;
+        for (channel, settings) in [(Channel::Stdout, &c.stdout), (Channel::Stderr, &c.stderr)] {
+            if channel == Channel::Stderr && c.redirect_stderr {
+                continue;
+            }
+            let path = p.logfiles.get(channel);
+            let mode = match settings.logfile {
+                config::LogFile::Auto => logrotate::CreateMode::AUTO,
+                _ => logrotate::CreateMode::DEFAULT,
+            };
+            let policy = logrotate::Policy {
+                max_bytes: u64::try_from(settings.logfile_maxbytes).unwrap_or(0),
+                backups: u32::try_from(settings.logfile_backups.max(0)).unwrap_or(u32::MAX),
+            };
+            let log = ChildLog::open(&c.name, channel, path.map(|p| p.as_path()), policy, mode, settings.syslog)
+                .map_err(|e| {
+                    let code = e.io_error().raw_os_error().unwrap_or(0);
+                    if code == nix::libc::EMFILE {
+                        format!("too many open files to spawn '{}'", c.name)
+                    } else {
+                        format!(
+                            "unknown error making dispatchers for '{}': {}",
+                            c.name,
+                            crate::errno::render_errno(code)
+                        )
+                    }
+                })?;
+            match channel {
+                Channel::Stdout => p.stdout_log = log,
+                Channel::Stderr => p.stderr_log = log,
+            }
+        }
+        if !self.lingering.is_empty() {
+            self.schedule_log_retry();
+        }
+        Ok(())
+    }
+
+    /// SIGUSR2: reopen the main log and every child log.
+    fn reopen_logs(&mut self) {
+        if let Err(e) = self.log.reopen() {
+            self.log.log(LogLevel::Error, &format!("cannot reopen the main log: {e}"));
+        }
+        let mut failures = Vec::new();
+        for (_, p) in self.table.iter_mut() {
+            for log in [p.stdout_log.as_mut(), p.stderr_log.as_mut()].into_iter().flatten() {
+                if let Err(e) = log.reopen() {
+                    failures.push(format!("cannot reopen a log of {}: {e}", p.config.name));
+                }
+            }
+        }
+        for f in failures {
+            self.log.log(LogLevel::Error, &f);
+        }
+    }
+}
+
+/// A kill result as the core wants it: `None` for success and ESRCH (the exit will be
+/// reaped), else Python's `OSError` text.
+fn kill_error(result: Result<(), KillError>) -> Option<String> {
+    match result {
+        Ok(()) | Err(KillError::NoSuchProcess) => None,
+        Err(KillError::Os { errno }) => Some(python_os_error(&std::io::Error::from_raw_os_error(errno))),
+        Err(e @ KillError::InvalidPid { .. }) => Some(e.to_string()),
+    }
+}

@@ -1,0 +1,201 @@
+//! Child output and child exits: one chunk per readable pipe per wakeup, logs, reaping
+//! with the pipes drained first.
+
+use supervisor_core::{ExitStatus as CoreExit, Input, LogLevel, Pid, ProcessId, Signal};
+
+use super::Daemon;
+use super::childlog::{Channel, MAX_PENDING, debug_text, strip_ansi};
+use crate::output::{ReadOutcome, read_chunk};
+use crate::reap::{ExitStatus, Reap, Reaped, reap};
+
+/// At most this many chunks per pipe are drained when its child is reaped; a
+/// grandchild still writing into the inherited pipe cannot stall the loop.
+const DRAIN_CHUNKS: usize = 64;
+
+/// What one read gave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Read {
+    Data,
+    Empty,
+    Closed,
+}
+
+impl Daemon {
+    /// A pipe polled readable: read one chunk, log it, re-arm (or close at EOF).
+    pub(super) fn read_output(&mut self, id: ProcessId, channel: Channel) {
+        if self.read_chunk_of(id, channel) != Read::Closed {
+            self.rearm(id, channel);
+        }
+    }
+
+    /// Read and log one chunk.
+    fn read_chunk_of(&mut self, id: ProcessId, channel: Channel) -> Read {
+        let outcome = {
+            let Some(pipe) = self
+                .table
+                .get_mut(id)
+                .and_then(|p| p.live.as_mut())
+                .and_then(|l| l.pipe_mut(channel).as_ref())
+            else {
+                return Read::Closed;
+            };
+            read_chunk(&pipe.watched)
+        };
+        match outcome {
+            Ok(ReadOutcome::Data(bytes)) => {
+                self.log_output(id, channel, &bytes);
+                Read::Data
+            }
+            Ok(ReadOutcome::WouldBlock) => Read::Empty,
+            // EOF: the child (and everything sharing the pipe) closed it. A read
+            // error on a pipe means the same for us.
+            Ok(ReadOutcome::Eof) | Err(_) => {
+                if let Some(live) = self.table.get_mut(id).and_then(|p| p.live.as_mut()) {
+                    *live.pipe_mut(channel) = None;
+                }
+                Read::Closed
+            }
+        }
+    }
+
+    /// Ask for the pipe's next event, unless its log is too far behind the pipe.
+    fn rearm(&mut self, id: ProcessId, channel: Channel) {
+        let Some(p) = self.table.get_mut(id) else {
+            return;
+        };
+        let behind = p.log_mut(channel).as_ref().is_some_and(|l| l.pending() >= MAX_PENDING);
+        let Some(pipe) = p.live.as_mut().and_then(|l| l.pipe_mut(channel).as_mut()) else {
+            return;
+        };
+        if behind {
+            let _ = pipe.watched.disarm();
+            pipe.armed = false;
+        } else {
+            let _ = pipe.watched.rearm();
+            pipe.armed = true;
+        }
+    }
+
+    /// `POutputDispatcher._log`: strip ANSI if configured, the child log, then the
+    /// main log at debug.
+    // TODO(events issue): capture mode (`*_capture_maxbytes`) and PROCESS_LOG_STDOUT/
+    // STDERR events (`*_events_enabled`) hook in here.
+    fn log_output(&mut self, id: ProcessId, channel: Channel, data: &[u8]) {
+        let stripped;
+        let data = if self.config.supervisord.strip_ansi {
+            stripped = strip_ansi(data);
+            &stripped[..]
+        } else {
+            data
+        };
+        let Some(p) = self.table.get_mut(id) else {
+            return;
+        };
+        let mut pending = false;
+        if let Some(log) = p.log_mut(channel) {
+            log.append(data, &mut self.log);
+            pending = log.pending() > 0;
+        }
+        if self.log.level() <= LogLevel::Debug && !data.is_empty() {
+            let text = debug_text(&p.config.name, channel, data);
+            self.log.log(LogLevel::Debug, &text);
+        }
+        if pending {
+            self.schedule_log_retry();
+        }
+    }
+
+    /// Retry a process's pending log bytes; re-arm pipes that were held back. True
+    /// when nothing is pending any more.
+    pub(super) fn flush_process_logs(&mut self, id: ProcessId) -> bool {
+        let mut clear = true;
+        for channel in [Channel::Stdout, Channel::Stderr] {
+            let Some(p) = self.table.get_mut(id) else {
+                return true;
+            };
+            if let Some(log) = p.log_mut(channel) {
+                clear &= log.flush(&mut self.log);
+            }
+            let held = p
+                .live
+                .as_ref()
+                .and_then(|l| match channel {
+                    Channel::Stdout => l.stdout.as_ref(),
+                    Channel::Stderr => l.stderr.as_ref(),
+                })
+                .is_some_and(|pipe| !pipe.armed);
+            if held {
+                self.rearm(id, channel);
+            }
+        }
+        clear
+    }
+
+    /// A pidfd polled readable: collect that child.
+    pub(super) fn reap_process(&mut self, id: ProcessId) {
+        let Some(pid) = self.table.get(id).and_then(|p| p.live.as_ref()).map(|l| l.pid) else {
+            return;
+        };
+        match reap(Reap::Pid(pid)) {
+            Ok(reaped) if reaped.is_empty() => {
+                // Not collectable yet (cannot happen for a readable pidfd): wait again.
+                if let Some(w) = self.table.get(id).and_then(|p| p.live.as_ref()).and_then(|l| l.exit.as_ref()) {
+                    let _ = w.rearm();
+                }
+            }
+            Ok(reaped) => reaped.into_iter().for_each(|r| self.on_exit(r)),
+            // ECHILD: the SIGCHLD drain got it first and has handled it.
+            Err(_) => {}
+        }
+    }
+
+    /// SIGCHLD: collect every exited child of the process (binary mode only: an
+    /// embedding program's own children would be collected too).
+    pub(super) fn reap_any(&mut self) {
+        if let Ok(reaped) = reap(Reap::Any) {
+            reaped.into_iter().for_each(|r| self.on_exit(r));
+        }
+    }
+
+    /// A child was collected: drain and close its pipes, then tell the core (which
+    /// logs unknown pids as `reaped unknown pid`).
+    fn on_exit(&mut self, reaped: Reaped) {
+        if let Some(id) = self.pids.remove(&reaped.pid) {
+            for channel in [Channel::Stdout, Channel::Stderr] {
+                for _ in 0..DRAIN_CHUNKS {
+                    if self.read_chunk_of(id, channel) != Read::Data {
+                        break;
+                    }
+                }
+            }
+            self.close_process(id);
+        }
+        let status = match reaped.status {
+            ExitStatus::Code(code) => CoreExit::Code(code),
+            ExitStatus::Signaled { signal, core_dumped } => CoreExit::Signaled {
+                signal: Signal(signal),
+                core_dumped,
+            },
+        };
+        self.inputs.push_back(Input::Exited {
+            pid: Pid(reaped.pid),
+            status,
+        });
+    }
+
+    /// Forget a child's pipes, pidfd and stdin; release its share of an fcgi socket.
+    pub(super) fn close_process(&mut self, id: ProcessId) {
+        let Some(p) = self.table.get_mut(id) else {
+            return;
+        };
+        let Some(live) = p.live.take() else {
+            return;
+        };
+        self.pids.remove(&live.pid);
+        if live.holds_socket
+            && let Some(socket) = self.sockets.get_mut(&p.group)
+        {
+            socket.release(&mut self.log);
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! The loop: wait for the poller until the core's deadline, feed what arrived, apply
+//! the effects, until the core says Exit or Restart.
+
+use std::os::fd::AsFd;
+use std::time::{Duration, Instant};
+
+use polling::{Event, Events};
+use supervisor_core::{Input, RequestId, Signal};
+
+use super::handle::Command;
+use super::process::Source;
+use super::view::View;
+use super::{Daemon, DaemonError, Outcome};
+use crate::mainlog::MainLog;
+use crate::signals::SelfPipe;
+use crate::sys;
+
+/// How often pending log bytes (refused by the disk) are retried.
+const LOG_RETRY: Duration = Duration::from_secs(1);
+
+pub(super) fn run(mut d: Daemon) -> Result<(Outcome, MainLog), DaemonError> {
+    if d.options.install_signal_handlers {
+        let pipe = SelfPipe::install()?;
+        if let Err(e) = sys::poller_add(&d.poller, pipe.as_fd(), Source::Signals.key()) {
+            return Err(DaemonError::Poller(e));
+        }
+        d.signals = Some(pipe);
+    }
+    let result = main_loop(&mut d);
+    if let Some(pipe) = d.signals.take() {
+        let _ = d.poller.delete(pipe.as_fd());
+    }
+    d.close_everything();
+    let outcome = result?;
+    Ok((outcome, d.log))
+}
+
+fn main_loop(d: &mut Daemon) -> Result<Outcome, DaemonError> {
+    let initial = std::mem::take(&mut d.initial);
+    d.apply_all(initial);
+    let mut events = Events::new();
+    loop {
+        d.feed_inputs();
+        if let Some(outcome) = d.outcome {
+            return Ok(outcome);
+        }
+        let deadline = match (d.core.poll_timeout(), d.retry_at) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let timeout = deadline.map(|t| t.saturating_duration_since(Instant::now()));
+        events.clear();
+        match d.poller.wait(&mut events, timeout) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(DaemonError::Poll(e)),
+        }
+        let sources: Vec<Source> = events.iter().filter_map(|e| Source::from_key(e.key)).collect();
+        for source in sources {
+            d.on_source(source);
+        }
+        d.on_commands();
+        let now = Instant::now();
+        if d.retry_at.is_some_and(|t| t <= now) {
+            d.retry_pending_logs();
+        }
+        if d.core.poll_timeout().is_some_and(|t| t <= now) {
+            d.inputs.push_back(Input::Timeout);
+        }
+    }
+}
+
+impl Daemon {
+    /// Feed queued facts to the core one by one, applying each step's effects (which
+    /// may queue more facts), until none is left or the core has finished.
+    pub(super) fn feed_inputs(&mut self) {
+        while self.outcome.is_none() {
+            let Some(input) = self.inputs.pop_front() else {
+                return;
+            };
+            let effects = self.core.handle(super::now(), input);
+            self.apply_all(effects);
+        }
+    }
+
+    fn on_source(&mut self, source: Source) {
+        match source {
+            Source::Signals => self.on_signals(),
+            Source::Output(id, channel) => self.read_output(id, channel),
+            Source::Exit(id) => self.reap_process(id),
+        }
+    }
+
+    /// Self-pipe readable: every signal once, in arrival order; SIGCHLD also drains
+    /// `waitpid(-1)` (children whose pidfd is missing, and unknown pids).
+    fn on_signals(&mut self) {
+        let received = match &mut self.signals {
+            Some(pipe) => {
+                let received = pipe.drain().unwrap_or_default();
+                let _ = self
+                    .poller
+                    .modify(pipe.as_fd(), Event::readable(Source::Signals.key()));
+                received
+            }
+            None => Vec::new(),
+        };
+        for sig in received {
+            if sig == Signal::CHLD.0 {
+                self.reap_any();
+            }
+            self.inputs.push_back(Input::Signal(Signal(sig)));
+        }
+    }
+
+    fn on_commands(&mut self) {
+        while let Ok(command) = self.commands.try_recv() {
+            match command {
+                Command::Request { request, reply } => {
+                    let id = RequestId(self.next_request);
+                    self.next_request += 1;
+                    self.replies.insert(id, reply);
+                    self.inputs.push_back(Input::Request { id, request });
+                }
+                Command::Query(query) => {
+                    let view = View {
+                        core: &self.core,
+                        config: &self.config,
+                        table: &self.table,
+                        main_log: self.log.path(),
+                    };
+                    query(&view);
+                }
+                Command::Signal(sig) => self.inputs.push_back(Input::Signal(sig)),
+                Command::ClearLog(reply) => {
+                    let _ = reply.send(self.clear_main_log());
+                }
+                Command::ClearProcessLogs(name, reply) => {
+                    let _ = reply.send(self.clear_process_logs(&name));
+                }
+            }
+        }
+    }
+
+    /// Arm the retry timer while any log holds bytes the disk refused.
+    pub(super) fn schedule_log_retry(&mut self) {
+        if self.retry_at.is_none() {
+            self.retry_at = Some(Instant::now() + LOG_RETRY);
+        }
+    }
+
+    fn retry_pending_logs(&mut self) {
+        self.retry_at = None;
+        let mut still_pending = false;
+        let ids: Vec<_> = self.table.iter_mut().map(|(id, _)| id).collect();
+        for id in ids {
+            still_pending |= !self.flush_process_logs(id);
+        }
+        let log = &mut self.log;
+        self.lingering.retain_mut(|l| !l.flush(log));
+        if still_pending || !self.lingering.is_empty() {
+            self.schedule_log_retry();
+        }
+    }
+
+    /// At the end of `run`: close what must be closed (pipes, logs, sockets).
+    fn close_everything(&mut self) {
+        let ids: Vec<_> = self.table.iter_mut().map(|(id, _)| id).collect();
+        for id in ids {
+            self.close_process(id);
+            if let Some(p) = self.table.get_mut(id) {
+                for log in [p.stdout_log.take(), p.stderr_log.take()].into_iter().flatten() {
+                    log.close(&mut self.log);
+                }
+            }
+        }
+        for log in std::mem::take(&mut self.lingering) {
+            log.close(&mut self.log);
+        }
+        for socket in self.sockets.values_mut() {
+            while socket.fd().is_some() {
+                socket.release(&mut self.log);
+            }
+        }
+    }
+}
