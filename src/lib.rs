@@ -17,7 +17,9 @@
 //! a traceback. Nothing here panics on outside input.
 
 pub mod cli;
+pub mod daemonize;
 pub mod failure;
 pub mod options;
+pub mod pidfile;
 pub mod privileges;
 pub mod supervisord;

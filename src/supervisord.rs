@@ -1,13 +1,20 @@
-//! supervisord's `main`: 4.3's `supervisord.main` loop (parse, realize, run; on a reload
-//! do it all again with the config re-read from disk).
+//! supervisord's `main`: 4.3's `supervisord.main` loop. Each pass parses the command line,
+//! reads the config file, drops privileges, opens the main log and runs the daemon; a reload
+//! (SIGHUP) ends the pass and starts the next one with the file read again from disk. Only
+//! the first pass raises rlimits and daemonizes.
 
 use crate::cli::{self, Request};
+use crate::daemonize::daemonize;
 use crate::failure::Failure;
-use crate::options;
+use crate::options::{self, Realized};
+use crate::pidfile::Pidfile;
 use crate::privileges::{self, Queued};
-use config::LoadContext;
+use config::pyfmt::repr_str;
+use config::{LoadContext, MessageLevel};
 use std::ffi::OsString;
 use std::io::Write;
+use supervisor_core::LogLevel;
+use supervisor_io::{Daemon, DaemonOptions, MainLog, MainLogSettings, MainLogTarget, Outcome};
 
 /// The version `-v` prints (the Python package's).
 pub const VERSION: &str = "4.3.0";
@@ -18,39 +25,122 @@ pub fn main(argv: impl IntoIterator<Item = OsString>) -> u8 {
     let mut argv = argv.into_iter().map(|a| a.to_string_lossy().into_owned());
     let argv0 = argv.next().unwrap_or_else(|| "supervisord".to_string());
     let args: Vec<String> = argv.collect();
-    match start(&argv0, &args) {
-        Ok(status) => status,
-        Err(failure) => {
-            let _ = std::io::stderr().write_all(failure.stderr_text(&argv0).as_bytes());
-            failure.status()
+    let mut first = true;
+    loop {
+        match pass(&argv0, &args, first) {
+            Ok(Some(Outcome::Restart)) => first = false,
+            Ok(Some(Outcome::Shutdown) | None) => return 0,
+            Err(failure) => {
+                let _ = std::io::stderr().write_all(failure.stderr_text(&argv0).as_bytes());
+                return failure.status();
+            }
         }
     }
 }
 
-/// Everything from parsing to the end of the last run.
-fn start(argv0: &str, args: &[String]) -> Result<u8, Failure> {
+/// One pass of the loop: `None` when the command line only asked for help or the version.
+fn pass(argv0: &str, args: &[String], first: bool) -> Result<Option<Outcome>, Failure> {
     let ctx = LoadContext::from_system();
     let cli = match cli::parse(argv0, args, &ctx)? {
-        Request::Help(text) => return Ok(print_stdout(&text)),
-        Request::Version => return Ok(print_stdout(&format!("{VERSION}\n"))),
+        Request::Help(text) => return print_stdout(&text),
+        Request::Version => return print_stdout(&format!("{VERSION}\n")),
         Request::Run(cli) => cli,
     };
     if let Some(warning) = options::search_warning(&cli, &ctx) {
-        // 4.3 prints this through Python's `warnings` module (`<file>:<line>: UserWarning: ...`)
+        // 4.3 prints this through Python's `warnings` (`<options.py>:469: UserWarning: ...`)
         let _ = writeln!(std::io::stderr(), "{argv0}: UserWarning: {warning}");
     }
     let configfile = options::configfile(&cli, argv0, &ctx)?;
     let realized = options::realize(&cli, &configfile, &ctx)?;
     let mut queued = Queued::default();
     privileges::set_uid_or_exit(&realized.config, &ctx, &mut queued)?;
-    privileges::set_rlimits_or_exit(&realized.config, &mut queued)?;
-    Err(Failure::usage("supervisord is not built yet"))
+    if first {
+        privileges::set_rlimits_or_exit(&realized.config, &mut queued)?;
+    }
+    let mut log = open_main_log(&realized)?;
+    flush_messages(&mut log, &realized, &queued);
+    if cli.profile_options.is_some() {
+        log.log(
+            LogLevel::Warn,
+            "--profile_options ignored: there is no Python profiler in this supervisord",
+        );
+    }
+    let s = &realized.config.supervisord;
+    if first && !s.nodaemon {
+        daemonize(s.directory.as_deref(), s.umask, &mut |level, text| {
+            log.log(level, text)
+        })?;
+    }
+    let pidfile = match Pidfile::write(&s.pidfile) {
+        Ok(pidfile) => {
+            let started = format!("supervisord started with pid {}", std::process::id());
+            log.log(LogLevel::Info, &started);
+            Some(pidfile)
+        }
+        Err(crit) => {
+            log.log(LogLevel::Critical, &crit);
+            None
+        }
+    };
+    let options = DaemonOptions {
+        install_signal_handlers: true,
+    };
+    let outcome = Daemon::new(realized.config, log, options).and_then(|(daemon, _handle)| {
+        // the handle is for embedders; the binary talks to its daemon through signals
+        daemon.run()
+    });
+    if let Some(pidfile) = pidfile {
+        pidfile.remove();
+    }
+    match outcome {
+        // the next pass opens the log again with the settings of the re-read file
+        Ok((outcome, _log)) => Ok(Some(outcome)),
+        Err(e) => Err(Failure::fatal(e.to_string())),
+    }
 }
 
-/// Write `text` to stdout (a closed stdout is not an error worth reporting) and return 0.
-fn print_stdout(text: &str) -> u8 {
+/// `make_logger`: the main log as `[supervisord]` says; a file that cannot be opened ends
+/// the start (4.3 dies with a traceback and status 1).
+fn open_main_log(realized: &Realized) -> Result<MainLog, Failure> {
+    let settings = MainLogSettings::from_config(&realized.config.supervisord);
+    let shown = match &settings.target {
+        MainLogTarget::File(path) => repr_str(&path.to_string_lossy()),
+        MainLogTarget::Syslog | MainLogTarget::Nowhere => "syslog".to_string(),
+    };
+    MainLog::open(settings).map_err(|e| {
+        Failure::fatal(format!(
+            "cannot open the main log file {shown}: {}",
+            e.python_text()
+        ))
+    })
+}
+
+/// The queued messages in 4.3's order: criticals (the file's, then the runtime ones),
+/// warnings, infos (the file's, then the runtime ones).
+fn flush_messages(log: &mut MainLog, realized: &Realized, queued: &Queued) {
+    let of_level = |level: MessageLevel| {
+        realized
+            .messages
+            .iter()
+            .filter(move |m| m.level == level)
+            .map(|m| m.text.as_str())
+    };
+    for text in of_level(MessageLevel::Critical).chain(queued.criticals.iter().map(String::as_str))
+    {
+        log.log(LogLevel::Critical, text);
+    }
+    for text in of_level(MessageLevel::Warn) {
+        log.log(LogLevel::Warn, text);
+    }
+    for text in of_level(MessageLevel::Info).chain(queued.infos.iter().map(String::as_str)) {
+        log.log(LogLevel::Info, text);
+    }
+}
+
+/// Write `text` to stdout (a closed stdout is not an error worth reporting).
+fn print_stdout(text: &str) -> Result<Option<Outcome>, Failure> {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();
-    0
+    Ok(None)
 }

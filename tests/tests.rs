@@ -3,4 +3,5 @@
 //! never a sleep followed by an assertion.
 
 mod cli;
+mod startup_errors;
 mod util;

@@ -89,3 +89,92 @@ pub fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// A supervisord started in the foreground (`-n`) on a config in a temp dir; its main log is
+/// polled. Dropping it stops it (TERM, then KILL after the deadline).
+pub struct Running {
+    /// The daemon process.
+    pub child: std::process::Child,
+    /// The main log file.
+    pub log: PathBuf,
+}
+
+impl Running {
+    /// Start `supervisord -n -c <conf> <extra...>` in `dir`, main log at `log`.
+    pub fn start(dir: &Path, conf: &Path, log: &Path, extra: &[&str]) -> Running {
+        let child = supervisord(dir)
+            .arg("-n")
+            .arg("-c")
+            .arg(conf)
+            .args(extra)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn supervisord");
+        Running {
+            child,
+            log: log.to_path_buf(),
+        }
+    }
+
+    /// Wait until the main log contains `needle`; returns the whole log.
+    pub fn wait_log(&self, needle: &str) -> String {
+        wait_for_text(&self.log, needle)
+    }
+
+    /// Send `signal` to the daemon.
+    pub fn signal(&self, signal: nix::sys::signal::Signal) {
+        let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
+        nix::sys::signal::kill(pid, signal).expect("signal supervisord");
+    }
+
+    /// Wait (bounded) for the daemon to exit; its exit code.
+    pub fn wait_exit(&mut self) -> Option<i32> {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status.code();
+            }
+            if start.elapsed() > DEADLINE {
+                panic!("supervisord did not exit; log:\n{}", read(&self.log));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            self.signal(nix::sys::signal::Signal::SIGTERM);
+            let start = Instant::now();
+            while let Ok(None) = self.child.try_wait() {
+                if start.elapsed() > DEADLINE {
+                    let _ = self.child.kill();
+                    let _ = self.child.wait();
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+    }
+}
+
+/// A file's text, empty if it cannot be read.
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_default()
+}
+
+/// Whether a process with this pid exists (a zombie counts until reaped).
+pub fn alive(pid: i32) -> bool {
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).is_ok()
+}
+
+/// `[supervisord]` writing its log and pidfile into `dir`, then `rest`.
+pub fn config_text(dir: &Path, rest: &str) -> String {
+    let d = dir.display();
+    format!(
+        "[supervisord]\nlogfile={d}/supervisord.log\npidfile={d}/supervisord.pid\n\
+         childlogdir={d}\n{rest}"
+    )
+}

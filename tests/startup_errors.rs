@@ -1,0 +1,92 @@
+//! Bad input found at startup: the original's message and status, nothing left running.
+//! Python texts recorded as in `cli.rs` (configs in the recording directory).
+
+use crate::util::{config_text, run, supervisord, tempdir, texts, write};
+
+fn usage(message: &str) -> (String, String, Option<i32>) {
+    (
+        String::new(),
+        format!("Error: {message}\nFor help, use supervisord -h\n"),
+        Some(2),
+    )
+}
+
+#[test]
+fn config_directory_must_exist() {
+    let dir = tempdir();
+    let conf = write(dir.path(), "s.conf", "[supervisord]\ndirectory=/nonexist\n");
+    let got = texts(&run(
+        dir.path(),
+        &["-n", "-c", conf.to_str().expect("utf-8")],
+    ));
+    assert_eq!(got, usage("/nonexist is not an existing directory"));
+}
+
+#[test]
+fn unknown_user_in_the_file() {
+    let dir = tempdir();
+    write(dir.path(), "s.conf", "[supervisord]\nuser=nosuchuser\n");
+    let got = texts(&run(dir.path(), &["-n", "-c", "s.conf"]));
+    assert_eq!(got, usage("Invalid user name nosuchuser"));
+}
+
+#[test]
+fn command_line_user_replaces_a_bad_file_user() {
+    // 4.3 resolves only the user that wins (-u root); the run then fails at the main log
+    let dir = tempdir();
+    write(dir.path(), "s.conf", "[supervisord]\nuser=nosuchuser\n");
+    let (stdout, stderr, status) = texts(&run(
+        dir.path(),
+        &["-n", "-c", "s.conf", "-u", "0", "-l", "/proc/sd.log"],
+    ));
+    if !nix::unistd::getuid().is_root() {
+        assert_eq!(status, Some(2), "{stderr}");
+        return;
+    }
+    assert_eq!(status, Some(1), "{stdout}{stderr}");
+    assert!(stderr.ends_with("No such file or directory\n"), "{stderr}");
+}
+
+#[test]
+fn unwritable_main_log() {
+    // 4.3 dies here with a traceback ending in
+    // `FileNotFoundError: [Errno 2] No such file or directory: '/proc/sd.log'` (status 1)
+    let dir = tempdir();
+    write(dir.path(), "s.conf", &config_text(dir.path(), ""));
+    let got = texts(&run(
+        dir.path(),
+        &["-n", "-c", "s.conf", "-l", "/proc/sd.log"],
+    ));
+    assert_eq!(
+        got,
+        (
+            String::new(),
+            "Error: cannot open the main log file '/proc/sd.log': [Errno 2] No such file or \
+             directory\n"
+                .to_string(),
+            Some(1)
+        )
+    );
+    assert!(!dir.path().join("supervisord.pid").exists());
+}
+
+#[test]
+fn nonroot_cannot_become_another_user() {
+    // recorded as uid 65534: `setpriv --reuid=65534 ... python3 -c '...' -c nouser.conf -u root`
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    if !nix::unistd::getuid().is_root() {
+        eprintln!("skipped: needs root to start the test as another user");
+        return;
+    }
+    let dir = tempdir();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    write(dir.path(), "s.conf", &config_text(dir.path(), ""));
+    let out = supervisord(dir.path())
+        .args(["-n", "-c", "s.conf", "-u", "root"])
+        .uid(65534)
+        .gid(65534)
+        .output()
+        .expect("run");
+    assert_eq!(texts(&out), usage("Can't drop privilege as nonroot user"));
+}
