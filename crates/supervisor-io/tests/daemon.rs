@@ -8,3 +8,8 @@ mod daemon_harness;
 
 mod main_log_format;
 mod programs_reach_running;
+mod autorestart;
+mod backoff_to_fatal;
+mod stop_and_kill;
+mod child_environment;
+mod child_logs;

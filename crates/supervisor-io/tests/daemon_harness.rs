@@ -121,10 +121,21 @@ impl Running {
 
     /// Wait until the main log contains `needle`.
     pub fn wait_log(&self, needle: &str) -> String {
-        wait_for(&format!("{needle:?} in the main log"), || {
+        let tail = || {
             let text = self.main_log();
-            text.contains(needle).then_some(text)
-        })
+            let start = text.len().saturating_sub(2000);
+            text.get(start..).unwrap_or_default().to_owned()
+        };
+        let what = format!("{needle:?} in the main log");
+        let start = Instant::now();
+        while start.elapsed() < DEADLINE {
+            let text = self.main_log();
+            if text.contains(needle) {
+                return text;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("timed out waiting for {what}; main log ends with:\n{}", tail());
     }
 
     /// Inject `signal` and wait for `run` to return.
