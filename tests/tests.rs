@@ -3,5 +3,6 @@
 //! never a sleep followed by an assertion.
 
 mod cli;
+mod running;
 mod startup_errors;
 mod util;

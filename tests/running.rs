@@ -1,0 +1,295 @@
+//! The daemon running real programs: the example config, shutdown order, reload, the
+//! daemonized mode (pidfile, chdir, umask), a child that cannot exec, the user drop.
+
+use crate::util::{Running, alive, config_text, read, tempdir, wait_for, wait_until, write};
+use nix::sys::signal::Signal;
+use std::path::Path;
+
+/// The lines of `log` containing `needle`, in order.
+fn lines_with<'a>(log: &'a str, needle: &str) -> Vec<&'a str> {
+    log.lines().filter(|l| l.contains(needle)).collect()
+}
+
+#[test]
+fn example_config_supervises_its_programs() {
+    // the README command's config, copied so that the test writes into its own run/ dir
+    let dir = tempdir();
+    let example = include_str!("../examples/supervisord.conf");
+    let conf = write(dir.path(), "supervisord.conf", example);
+    std::fs::create_dir(dir.path().join("run")).expect("mkdir run");
+    let log = dir.path().join("run/supervisord.log");
+    let pidfile = dir.path().join("run/supervisord.pid");
+    let mut daemon = Running::start(dir.path(), &conf, &log, &[]);
+    let programs = [
+        "sleeper",
+        "ticker",
+        "worker_00",
+        "worker_01",
+        "alpha",
+        "beta",
+    ];
+    for name in programs {
+        daemon.wait_log(&format!("success: {name} entered RUNNING state"));
+    }
+    let pid = read(&pidfile);
+    assert_eq!(pid, format!("{}\n", daemon.child.id()));
+    wait_until(
+        &dir.path().join("run/ticker.log"),
+        |t| t.lines().filter(|l| l.starts_with("tick ")).count() >= 2,
+        "two ticks",
+    );
+    daemon.signal(Signal::SIGTERM);
+    assert_eq!(daemon.wait_exit(), Some(0));
+    let text = read(&log);
+    assert_eq!(
+        lines_with(&text, "stopped: ").len(),
+        programs.len(),
+        "{text}"
+    );
+    assert!(!pidfile.exists(), "pidfile left behind");
+}
+
+#[test]
+fn term_stops_groups_in_descending_priority_and_exits_0() {
+    let dir = tempdir();
+    let programs = "[program:first]\ncommand=sleep 1000\npriority=1\nstartsecs=0\n\
+                    [program:middle]\ncommand=sleep 1000\npriority=50\nstartsecs=0\n\
+                    [program:last]\ncommand=sleep 1000\npriority=99\nstartsecs=0\n";
+    let conf = write(dir.path(), "s.conf", &config_text(dir.path(), programs));
+    let log = dir.path().join("supervisord.log");
+    let mut daemon = Running::start(dir.path(), &conf, &log, &[]);
+    for name in ["first", "middle", "last"] {
+        daemon.wait_log(&format!("success: {name} entered RUNNING state"));
+    }
+    let started = read(&log);
+    let spawned: Vec<&str> = lines_with(&started, "spawned: ");
+    assert!(
+        spawned[0].contains("'first'") && spawned[2].contains("'last'"),
+        "{started}"
+    );
+    daemon.signal(Signal::SIGTERM);
+    assert_eq!(daemon.wait_exit(), Some(0));
+    let text = read(&log);
+    let stopped = lines_with(&text, "stopped: ");
+    let order: Vec<&str> = stopped
+        .iter()
+        .filter_map(|l| l.split("stopped: ").nth(1)?.split(' ').next())
+        .collect();
+    assert_eq!(order, ["last", "middle", "first"], "{text}");
+    assert!(text.contains("WARN received SIGTERM indicating exit request"));
+    assert!(!dir.path().join("supervisord.pid").exists());
+}
+
+#[test]
+fn hup_reload_picks_up_an_edited_config() {
+    let dir = tempdir();
+    let one = "[program:one]\ncommand=sleep 1000\nstartsecs=0\n";
+    let conf = write(dir.path(), "s.conf", &config_text(dir.path(), one));
+    let log = dir.path().join("supervisord.log");
+    let mut daemon = Running::start(dir.path(), &conf, &log, &[]);
+    daemon.wait_log("success: one entered RUNNING state");
+    let two = format!("{one}[program:added]\ncommand=sleep 1000\nstartsecs=0\n");
+    write(dir.path(), "s.conf", &config_text(dir.path(), &two));
+    daemon.signal(Signal::SIGHUP);
+    daemon.wait_log("success: added entered RUNNING state");
+    let text = read(&log);
+    assert!(text.contains("WARN received SIGHUP indicating restart request"));
+    // a reload stops and restarts every child, and the daemon keeps its pid
+    assert!(text.contains("stopped: one"), "{text}");
+    assert_eq!(
+        lines_with(&text, "success: one entered RUNNING").len(),
+        2,
+        "{text}"
+    );
+    assert_eq!(lines_with(&text, "supervisord started with pid").len(), 2);
+    assert_eq!(
+        read(&dir.path().join("supervisord.pid")),
+        format!("{}\n", daemon.child.id())
+    );
+    daemon.signal(Signal::SIGTERM);
+    assert_eq!(daemon.wait_exit(), Some(0));
+}
+
+#[test]
+fn daemonized_writes_its_pidfile_and_the_parent_exits_0() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir();
+    let workdir = dir.path().join("work");
+    std::fs::create_dir(&workdir).expect("mkdir");
+    // the child inherits the daemon's cwd (directory=) and umask
+    let program = "[program:toucher]\ncommand=sh -c 'touch made-here; exec sleep 1000'\n\
+                   startsecs=0\n";
+    write(dir.path(), "s.conf", &config_text(dir.path(), program));
+    let out = crate::util::supervisord(dir.path())
+        .args(["-c", "s.conf", "-m", "027", "-d"])
+        .arg(&workdir)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(out.stdout.is_empty() && out.stderr.is_empty(), "{out:?}");
+    let pidfile = dir.path().join("supervisord.pid");
+    wait_for("the pidfile", || read(&pidfile).ends_with('\n'));
+    let pid: i32 = read(&pidfile).trim().parse().expect("pid");
+    let guard = Kill(pid);
+    let log = dir.path().join("supervisord.log");
+    let text = crate::util::wait_for_text(&log, "success: toucher entered RUNNING state");
+    assert!(
+        text.contains("INFO daemonizing the supervisord process"),
+        "{text}"
+    );
+    assert!(text.contains(&format!(
+        "INFO set current directory: '{}'",
+        workdir.display()
+    )));
+    assert!(text.contains(&format!("INFO supervisord started with pid {pid}\n")));
+    let made = workdir.join("made-here");
+    wait_for("the child's file", || made.exists());
+    let mode = std::fs::metadata(&made).expect("stat").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640, "umask 027 applies to the children");
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), Signal::SIGTERM).expect("kill");
+    wait_for("the daemon to exit", || !alive(pid));
+    assert!(!pidfile.exists(), "pidfile left behind");
+    drop(guard);
+}
+
+/// Kills a daemonized supervisord if a test fails before stopping it.
+struct Kill(i32);
+
+impl Drop for Kill {
+    fn drop(&mut self) {
+        if alive(self.0) {
+            let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(self.0), Signal::SIGTERM);
+        }
+    }
+}
+
+#[test]
+fn a_child_that_cannot_exec_says_so_in_its_stderr_log() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir();
+    // executable, but no #! line and not a binary: execve fails with ENOEXEC
+    let bad = write(dir.path(), "bad", "this is not a program\n");
+    std::fs::set_permissions(&bad, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let d = dir.path().display();
+    let program =
+        format!("[program:bad]\ncommand={d}/bad\nstartretries=0\nstderr_logfile={d}/bad.err\n");
+    let conf = write(dir.path(), "s.conf", &config_text(dir.path(), &program));
+    let log = dir.path().join("supervisord.log");
+    let mut daemon = Running::start(dir.path(), &conf, &log, &[]);
+    daemon.wait_log("gave up: bad entered FATAL state, too many start retries too quickly");
+    let err = crate::util::wait_for_text(&dir.path().join("bad.err"), "couldn't exec");
+    // process.py `_spawn_as_child`: the exec error, then its `finally` line
+    assert_eq!(
+        err,
+        format!(
+            "supervisor: couldn't exec {d}/bad: ENOEXEC\n\
+             supervisor: child process was not spawned\n"
+        )
+    );
+    daemon.signal(Signal::SIGTERM);
+    assert_eq!(daemon.wait_exit(), Some(0));
+}
+
+#[test]
+fn root_drops_to_the_configured_user() {
+    use std::os::unix::fs::PermissionsExt;
+    if !nix::unistd::getuid().is_root() {
+        eprintln!("skipped: needs root");
+        return;
+    }
+    let dir = tempdir();
+    // nobody must be able to write the logs and to read the config
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).expect("chmod");
+    let program = "[program:idcheck]\ncommand=sh -c 'id -u; exec sleep 1000'\nstartsecs=0\n";
+    let conf = write(dir.path(), "s.conf", &config_text(dir.path(), program));
+    let log = dir.path().join("supervisord.log");
+    let mut daemon = Running::start(dir.path(), &conf, &log, &["-u", "nobody"]);
+    let text = daemon.wait_log("success: idcheck entered RUNNING state");
+    assert!(
+        text.contains("INFO Set uid to user 65534 succeeded"),
+        "{text}"
+    );
+    assert!(!text.contains("Supervisor is running as root"), "{text}");
+    let status = read(Path::new(&format!("/proc/{}/status", daemon.child.id())));
+    let uid_line = status.lines().find(|l| l.starts_with("Uid:")).unwrap_or("");
+    assert_eq!(
+        uid_line.split_whitespace().nth(1),
+        Some("65534"),
+        "{status}"
+    );
+    daemon.signal(Signal::SIGTERM);
+    assert_eq!(daemon.wait_exit(), Some(0));
+}
+
+#[test]
+fn root_without_user_is_warned_in_the_main_log() {
+    if !nix::unistd::getuid().is_root() {
+        eprintln!("skipped: needs root");
+        return;
+    }
+    let dir = tempdir();
+    let conf = write(dir.path(), "s.conf", &config_text(dir.path(), ""));
+    let log = dir.path().join("supervisord.log");
+    let mut daemon = Running::start(dir.path(), &conf, &log, &[]);
+    let text = daemon.wait_log("supervisord started with pid");
+    let first = text.lines().next().unwrap_or("");
+    assert!(
+        first.ends_with(
+            " CRIT Supervisor is running as root.  Privileges were not dropped because no user \
+             is specified in the config file.  If you intend to run as root, you can set \
+             user=root in the config file to avoid this message."
+        ),
+        "{text}"
+    );
+    daemon.signal(Signal::SIGTERM);
+    assert_eq!(daemon.wait_exit(), Some(0));
+}
+
+#[test]
+fn nodaemon_echoes_the_main_log_to_stdout_unless_silent() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let dir = tempdir();
+    let program = "[program:p]\ncommand=sleep 1000\nstartsecs=0\n";
+    write(dir.path(), "s.conf", &config_text(dir.path(), program));
+    let log = dir.path().join("supervisord.log");
+    for silent in [false, true] {
+        let mut cmd = crate::util::supervisord(dir.path());
+        cmd.args(["-n", "-c", "s.conf"]).stdout(Stdio::piped());
+        if silent {
+            cmd.arg("-s");
+        }
+        let mut child = cmd.spawn().expect("spawn");
+        let stdout = child.stdout.take().expect("stdout");
+        let reader = std::thread::spawn(move || {
+            BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+                .collect::<Vec<String>>()
+        });
+        let daemon = Running {
+            child,
+            log: log.clone(),
+        };
+        daemon.wait_log("success: p entered RUNNING state");
+        drop(daemon); // TERM, wait
+        let echoed = reader.join().expect("reader");
+        let runs = read(&log);
+        let this_run: Vec<&str> = runs
+            .lines()
+            .skip_while(|l| echoed.first().is_some_and(|f| l != f))
+            .collect();
+        if silent {
+            assert!(echoed.is_empty(), "{echoed:?}");
+        } else {
+            assert!(
+                echoed
+                    .iter()
+                    .any(|l| l.contains("success: p entered RUNNING state"))
+            );
+            // the same lines, in the same format
+            assert_eq!(echoed, this_run);
+        }
+        std::fs::remove_file(&log).expect("rm log");
+    }
+}
