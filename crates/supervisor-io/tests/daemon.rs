@@ -13,3 +13,6 @@ mod backoff_to_fatal;
 mod stop_and_kill;
 mod child_environment;
 mod child_logs;
+mod fcgi_socket;
+mod flood;
+mod shutdown_and_reload;

@@ -157,9 +157,11 @@ impl Daemon {
         }
     }
 
-    /// A child was collected: drain and close its pipes, then tell the core (which
-    /// logs unknown pids as `reaped unknown pid`).
+    /// A child was collected: drain and close its pipes, tell the core (which logs
+    /// unknown pids as `reaped unknown pid`), then release its share of an fcgi socket
+    /// — after the core's `stopped:`/`exited:` line, as in 4.3 (`after_finish`).
     fn on_exit(&mut self, reaped: Reaped) {
+        let mut socket_of = None;
         if let Some(id) = self.pids.remove(&reaped.pid) {
             for channel in [Channel::Stdout, Channel::Stderr] {
                 for _ in 0..DRAIN_CHUNKS {
@@ -168,7 +170,7 @@ impl Daemon {
                     }
                 }
             }
-            self.close_process(id);
+            socket_of = self.close_process(id);
         }
         let status = match reaped.status {
             ExitStatus::Code(code) => CoreExit::Code(code),
@@ -181,21 +183,20 @@ impl Daemon {
             pid: Pid(reaped.pid),
             status,
         });
+        if let Some(group) = socket_of {
+            self.feed_inputs();
+            if let Some(socket) = self.sockets.get_mut(&group) {
+                socket.release(&mut self.log);
+            }
+        }
     }
 
-    /// Forget a child's pipes, pidfd and stdin; release its share of an fcgi socket.
-    pub(super) fn close_process(&mut self, id: ProcessId) {
-        let Some(p) = self.table.get_mut(id) else {
-            return;
-        };
-        let Some(live) = p.live.take() else {
-            return;
-        };
+    /// Forget a child's pipes, pidfd and stdin. Returns the group whose fcgi socket
+    /// it held a reference to, for the caller to release.
+    pub(super) fn close_process(&mut self, id: ProcessId) -> Option<String> {
+        let p = self.table.get_mut(id)?;
+        let live = p.live.take()?;
         self.pids.remove(&live.pid);
-        if live.holds_socket
-            && let Some(socket) = self.sockets.get_mut(&p.group)
-        {
-            socket.release(&mut self.log);
-        }
+        live.holds_socket.then(|| p.group.clone())
     }
 }

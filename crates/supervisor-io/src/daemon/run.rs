@@ -166,7 +166,11 @@ impl Daemon {
     fn close_everything(&mut self) {
         let ids: Vec<_> = self.table.iter_mut().map(|(id, _)| id).collect();
         for id in ids {
-            self.close_process(id);
+            if let Some(group) = self.close_process(id)
+                && let Some(socket) = self.sockets.get_mut(&group)
+            {
+                socket.release(&mut self.log);
+            }
             if let Some(p) = self.table.get_mut(id) {
                 for log in [p.stdout_log.take(), p.stderr_log.take()].into_iter().flatten() {
                     log.close(&mut self.log);
