@@ -22,4 +22,5 @@ pub mod failure;
 pub mod options;
 pub mod pidfile;
 pub mod privileges;
+pub mod signals;
 pub mod supervisord;

@@ -9,6 +9,7 @@ use crate::failure::Failure;
 use crate::options::{self, Realized};
 use crate::pidfile::Pidfile;
 use crate::privileges::{self, Queued};
+use crate::signals::SignalRelay;
 use config::pyfmt::repr_str;
 use config::{LoadContext, MessageLevel};
 use std::ffi::OsString;
@@ -26,8 +27,9 @@ pub fn main(argv: impl IntoIterator<Item = OsString>) -> u8 {
     let argv0 = argv.next().unwrap_or_else(|| "supervisord".to_string());
     let args: Vec<String> = argv.collect();
     let mut first = true;
+    let mut signals = None;
     loop {
-        match pass(&argv0, &args, first) {
+        match pass(&argv0, &args, first, &mut signals) {
             Ok(Some(Outcome::Restart)) => first = false,
             Ok(Some(Outcome::Shutdown) | None) => return 0,
             Err(failure) => {
@@ -39,7 +41,13 @@ pub fn main(argv: impl IntoIterator<Item = OsString>) -> u8 {
 }
 
 /// One pass of the loop: `None` when the command line only asked for help or the version.
-fn pass(argv0: &str, args: &[String], first: bool) -> Result<Option<Outcome>, Failure> {
+/// The signal handlers are installed by the first pass that gets that far, and kept.
+fn pass(
+    argv0: &str,
+    args: &[String],
+    first: bool,
+    signals: &mut Option<SignalRelay>,
+) -> Result<Option<Outcome>, Failure> {
     let ctx = LoadContext::from_system();
     let cli = match cli::parse(argv0, args, &ctx)? {
         Request::Help(text) => return print_stdout(&text),
@@ -65,12 +73,17 @@ fn pass(argv0: &str, args: &[String], first: bool) -> Result<Option<Outcome>, Fa
             "--profile_options ignored: there is no Python profiler in this supervisord",
         );
     }
+    let relay = match signals {
+        Some(relay) => relay,
+        None => signals.insert(SignalRelay::install()?),
+    };
     let s = &realized.config.supervisord;
     if first && !s.nodaemon {
         daemonize(s.directory.as_deref(), s.umask, &mut |level, text| {
             log.log(level, text)
         })?;
     }
+    relay.start()?;
     let pidfile = match Pidfile::write(&s.pidfile) {
         Ok(pidfile) => {
             let started = format!("supervisord started with pid {}", std::process::id());
@@ -82,12 +95,15 @@ fn pass(argv0: &str, args: &[String], first: bool) -> Result<Option<Outcome>, Fa
             None
         }
     };
+    // the handlers are ours (see `signals`): the daemon gets them through its handle
     let options = DaemonOptions {
-        install_signal_handlers: true,
+        install_signal_handlers: false,
     };
-    let outcome = Daemon::new(realized.config, log, options).and_then(|(daemon, _handle)| {
-        // the handle is for embedders; the binary talks to its daemon through signals
-        daemon.run()
+    let outcome = Daemon::new(realized.config, log, options).and_then(|(daemon, handle)| {
+        relay.attach(handle);
+        let outcome = daemon.run();
+        relay.detach();
+        outcome
     });
     if let Some(pidfile) = pidfile {
         pidfile.remove();

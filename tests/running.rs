@@ -293,3 +293,22 @@ fn nodaemon_echoes_the_main_log_to_stdout_unless_silent() {
         std::fs::remove_file(&log).expect("rm log");
     }
 }
+
+#[test]
+fn term_as_soon_as_started_is_an_orderly_shutdown() {
+    // 4.3 installs its handlers before it writes the pidfile and logs "started": a TERM from
+    // then on is a request, never the default action (repeated to catch a window)
+    let dir = tempdir();
+    let program = "[program:p]\ncommand=sleep 1000\nstartsecs=0\n";
+    let conf = write(dir.path(), "s.conf", &config_text(dir.path(), program));
+    let log = dir.path().join("supervisord.log");
+    for _ in 0..5 {
+        let mut daemon = Running::start(dir.path(), &conf, &log, &[]);
+        daemon.wait_log("supervisord started with pid");
+        daemon.signal(Signal::SIGTERM);
+        assert_eq!(daemon.wait_exit(), Some(0), "{}", read(&log));
+        assert!(read(&log).contains("WARN received SIGTERM indicating exit request"));
+        assert!(!dir.path().join("supervisord.pid").exists());
+        std::fs::remove_file(&log).expect("rm log");
+    }
+}
