@@ -19,10 +19,28 @@
 //!          every iteration     ──► reap::reap(Reap::Any) ──────────────► Exited{pid, status} ...
 //! ```
 //!
-//! What it never does: decide, sleep, block (every descriptor it hands out is
-//! non-blocking; `reap` uses `WNOHANG`), read a clock, own a poll loop (the driver
-//! owns it, see STYLE.md "The driver"), or block signals (a blocked mask is inherited
-//! by children; only the calling thread is masked for the instant of `fork`).
+//! What the primitives never do: decide, sleep, block (every descriptor they hand out
+//! is non-blocking; `reap` uses `WNOHANG`), or block signals (a blocked mask is
+//! inherited by children; only the calling thread is masked for the instant of `fork`).
+//!
+//! On top of them, [`daemon`] is the driver (STYLE.md "The driver"): one thread, one
+//! `polling` loop that feeds pipes, pidfds, the self-pipe, [`Handle`] requests and
+//! timeouts into the core (`supervisor_core::Supervisor`) and carries out its effects.
+//! It still decides nothing itself: every state change is the core's. [`mainlog`] is
+//! supervisord's activity log. How a program runs a daemon:
+//!
+//! ```no_run
+//! use supervisor_io::{Daemon, DaemonOptions, MainLog, MainLogSettings, Outcome};
+//!
+//! let config = config::load("/etc/supervisord.conf", &config::LoadContext::from_system())?.config;
+//! let log = MainLog::open(MainLogSettings::from_config(&config.supervisord))?;
+//! let (daemon, handle) = Daemon::new(config, log, DaemonOptions { install_signal_handlers: true })?;
+//! // `handle` (Clone + Send) answers requests and queries from other threads.
+//! let (outcome, _log) = daemon.run()?;
+//! if outcome == Outcome::Restart { /* re-read the config and run a new daemon */ }
+//! # drop(handle);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //!
 //! How the driver calls it (one thread, one poll loop; errors become core inputs):
 //!
@@ -60,7 +78,9 @@
 //! - [`kill`](mod@kill): signal a process or its group, ESRCH kept distinct;
 //! - [`output`]: one non-blocking read (≤ 128 KiB) or write on a child pipe;
 //! - [`errno`]: errno names as Python spells them; [`pyrepr`]: Python's `repr` of
-//!   a string, used by the `%r` in spawn errors.
+//!   a string, used by the `%r` in spawn errors;
+//! - [`mainlog`]: the main log; [`clock`]: local time as supervisord prints it;
+//! - [`daemon`]: the poll loop, child logs, AUTO logs, fcgi sockets, [`Handle`].
 
 pub mod clock;
 pub mod command;

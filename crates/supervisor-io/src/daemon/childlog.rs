@@ -245,4 +245,33 @@ mod tests {
             "'cat' stderr output:\nUndecodable: b\"\\xff'\""
         );
     }
+
+    #[test]
+    fn a_full_disk_keeps_the_bytes() {
+        let mut main = MainLog::stdout_only(LogLevel::Info, false);
+        let policy = Policy {
+            max_bytes: 0,
+            backups: 0,
+        };
+        let full = Path::new("/dev/full");
+        let log = ChildLog::open("p", Channel::Stdout, Some(full), policy, CreateMode::DEFAULT, false);
+        let Ok(Some(mut log)) = log else {
+            return; // no /dev/full here
+        };
+        log.append(b"hello ", &mut main);
+        log.append(b"world", &mut main);
+        assert_eq!(log.pending(), 11);
+        assert!(!log.flush(&mut main));
+        assert_eq!(log.pending, b"hello world");
+    }
+
+    #[test]
+    fn no_file_and_no_syslog_discards() {
+        let policy = Policy {
+            max_bytes: 0,
+            backups: 0,
+        };
+        let log = ChildLog::open("p", Channel::Stderr, None, policy, CreateMode::AUTO, false);
+        assert!(matches!(log, Ok(None)));
+    }
 }
