@@ -68,7 +68,7 @@ def _ensure_venv():
     venv_py = os.path.join(repo, 'target', 'py', 'bin', 'python')
     venv_dir = os.path.dirname(os.path.dirname(venv_py))
     if os.path.exists(venv_py) and os.path.realpath(sys.prefix) != os.path.realpath(venv_dir):
-        os.execv(venv_py, [venv_py, os.path.abspath(__file__)] + sys.argv[1:])
+        os.execv(venv_py, [venv_py, os.path.abspath(sys.argv[0])] + sys.argv[1:])  # the script that was run, which may import this one
     sys.exit('supervisor 4.3.0 not importable; run: bash .ci/pyenv.sh')
 
 
