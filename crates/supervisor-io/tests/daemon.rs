@@ -6,13 +6,14 @@
 
 mod daemon_harness;
 
-mod main_log_format;
-mod programs_reach_running;
+mod add_remove_group;
 mod autorestart;
 mod backoff_to_fatal;
-mod stop_and_kill;
 mod child_environment;
 mod child_logs;
 mod fcgi_socket;
 mod flood;
+mod main_log_format;
+mod programs_reach_running;
 mod shutdown_and_reload;
+mod stop_and_kill;

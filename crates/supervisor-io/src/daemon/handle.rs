@@ -34,6 +34,8 @@ pub(crate) enum Command {
     Query(Query),
     /// Act as if the daemon had received this signal.
     Signal(Signal),
+    /// `addProcessGroup` with the group's full config.
+    AddGroup(Box<config::GroupConfig>, Sender<Result<Reply, Fault>>),
     /// `clearLog`.
     ClearLog(Sender<Result<(), Fault>>),
     /// `clearProcessLogs(name)`.
@@ -99,6 +101,25 @@ impl Handle {
     /// supervisord's state (never faults, unlike `getState`).
     pub fn state(&self) -> Result<SupervisorStateCode, Disconnected> {
         self.query(|view| view.core().supervisor_state())
+    }
+
+    /// `addProcessGroup`: activate `group` (from a re-read config, see
+    /// `config::diff_groups`). Answers `true`, ALREADY_ADDED, or FAILED when its fcgi
+    /// socket cannot be created. Its autostart processes start at once.
+    /// (`Request::AddGroup` through [`Handle::request`] is refused with FAILED: the
+    /// driver needs the commands and logs that only the config has.)
+    pub fn add_group(&self, group: config::GroupConfig) -> Result<Result<Reply, Fault>, Disconnected> {
+        let (tx, rx) = bounded(1);
+        self.send(Command::AddGroup(Box::new(group), tx))?;
+        rx.recv().map_err(|_| Disconnected)
+    }
+
+    /// `removeProcessGroup(name)`: BAD_NAME, STILL_RUNNING unless every process is
+    /// stopped, else `true`; the group's logs are closed.
+    pub fn remove_group(&self, name: &str) -> Result<Result<Reply, Fault>, Disconnected> {
+        self.request(Request::RemoveGroup {
+            name: name.to_owned(),
+        })
     }
 
     /// `clearLog()`: remove and reopen the main log (NO_FILE without one, FAILED if

@@ -18,6 +18,7 @@ mod autolog;
 mod childlog;
 mod effects;
 mod fcgi;
+mod groups;
 mod handle;
 mod logops;
 mod pipes;
@@ -117,6 +118,8 @@ pub struct Daemon {
     next_request: u64,
     /// Facts waiting to be fed to the core, in order.
     inputs: VecDeque<Input>,
+    /// Groups sent to the core with `AddGroup`, until `sync_groups` takes them in.
+    added: Vec<config::GroupConfig>,
     /// Logs of reaped children that still hold bytes the disk refused.
     lingering: Vec<ChildLog>,
     /// When to retry pending log writes.

@@ -5,7 +5,7 @@ use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
 
 use polling::{Event, Events};
-use supervisor_core::{Input, RequestId, Signal};
+use supervisor_core::{Fault, FaultCode, Input, Request, Signal};
 
 use super::handle::Command;
 use super::process::Source;
@@ -78,7 +78,18 @@ impl Daemon {
             let Some(input) = self.inputs.pop_front() else {
                 return;
             };
+            let regroup = matches!(
+                &input,
+                Input::Request {
+                    request: Request::AddGroup { .. } | Request::RemoveGroup { .. },
+                    ..
+                }
+            );
             let effects = self.core.handle(super::now(), input);
+            if regroup {
+                // Before the effects: they may spawn the new group's processes.
+                self.sync_groups();
+            }
             self.apply_all(effects);
         }
     }
@@ -115,12 +126,19 @@ impl Daemon {
     fn on_commands(&mut self) {
         while let Ok(command) = self.commands.try_recv() {
             match command {
-                Command::Request { request, reply } => {
-                    let id = RequestId(self.next_request);
-                    self.next_request += 1;
-                    self.replies.insert(id, reply);
-                    self.inputs.push_back(Input::Request { id, request });
+                Command::Request {
+                    request: Request::AddGroup { group },
+                    reply,
+                } => {
+                    // Without the driver's process configs the group could not spawn.
+                    let fault = Fault::new(
+                        FaultCode::Failed,
+                        format!("add group {} with Handle::add_group", group.name),
+                    );
+                    let _ = reply.send(Err(fault));
                 }
+                Command::Request { request, reply } => self.queue_request(request, reply),
+                Command::AddGroup(group, reply) => self.add_group(*group, reply),
                 Command::Query(query) => {
                     let view = View {
                         core: &self.core,

@@ -68,6 +68,7 @@ pub(super) fn new(
         next_request: 0,
         inputs,
         lingering: Vec::new(),
+        added: Vec::new(),
         retry_at: None,
         signals: None,
         outcome: None,
@@ -132,7 +133,7 @@ fn fcgi_sockets(
 }
 
 /// The process's log paths, creating AUTO files (`create_autochildlogs`).
-fn auto_logs(config: &config::Config, pc: &config::ProcessConfig) -> Result<LogFiles, DaemonError> {
+pub(super) fn auto_logs(config: &config::Config, pc: &config::ProcessConfig) -> Result<LogFiles, DaemonError> {
     let sup = &config.supervisord;
     let resolve = |channel: &config::ChannelLog, name: &str| match &channel.logfile {
         config::LogFile::None => Ok(None),
