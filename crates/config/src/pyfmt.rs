@@ -7,7 +7,6 @@
 //! `date +{'ENV_HOME': ...}` in 4.3). [`PyDict`] keeps insertion order so that rendering
 //! matches Python's, and [`percent_format`] reproduces CPython's parser and its error texts.
 
-use std::fmt::Write as _;
 
 /// A value in an expansion dict: supervisord only ever puts `str` and `int` there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,46 +84,8 @@ impl PyDict {
     }
 }
 
-/// Python's `repr(s)` for a `str`: quote choice, `\\`, `\n`, `\r`, `\t`, `\xNN`, `\uNNNN`.
-///
-/// Printability is `str.isprintable` of Python 3.11 (Unicode 14.0).
-pub fn repr_str(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if is_printable(c) => out.push(c),
-            c => push_escape(&mut out, c),
-        }
-    }
-    out.push(quote);
-    out
-}
-
-fn push_escape(out: &mut String, c: char) {
-    let n = c as u32;
-    // Writing to a String cannot fail.
-    let _ = if n < 0x100 {
-        write!(out, "\\x{n:02x}")
-    } else if n < 0x10000 {
-        write!(out, "\\u{n:04x}")
-    } else {
-        write!(out, "\\U{n:08x}")
-    };
-}
+pub use supervisor_core::pyrepr::repr_str;
+use supervisor_core::pyrepr::push_escape;
 
 /// `ascii()` applied to an already-`repr`ed text: escape every non-ASCII character.
 pub(crate) fn ascii_escape(repr: &str) -> String {
@@ -139,23 +100,6 @@ pub(crate) fn ascii_escape(repr: &str) -> String {
     out
 }
 
-/// Python's `str.isprintable` for one character (Unicode 14 tables).
-fn is_printable(c: char) -> bool {
-    let n = c as u32;
-    nonprintable::NON_PRINTABLE
-        .binary_search_by(|&(lo, hi)| {
-            if hi < n {
-                std::cmp::Ordering::Less
-            } else if lo > n {
-                std::cmp::Ordering::Greater
-            } else {
-                std::cmp::Ordering::Equal
-            }
-        })
-        .is_err()
-}
-
-mod nonprintable;
 mod percent;
 pub use percent::{FormatError, percent_format};
 

@@ -198,35 +198,7 @@ impl SpawnError {
     }
 }
 
-/// Python's `repr()` of a str, as `%r` prints it in supervisord's messages: single quotes
-/// unless the text contains a single quote and no double quote.
-pub(crate) fn py_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
-}
+pub(crate) use crate::pyrepr::repr_str as py_repr;
 
 /// What a client asks (the state-changing `supervisor.*` methods; read-only ones are
 /// query methods on [`crate::Supervisor`]). Names are namespecs as in 4.3: `group:process`,

@@ -109,6 +109,7 @@ mod mood;
 mod namespec;
 mod pending;
 mod process;
+pub mod pyrepr;
 mod query;
 mod requests;
 mod shutdown;
