@@ -9,7 +9,7 @@ use crate::failure::Failure;
 use crate::options::{self, Realized};
 use crate::pidfile::Pidfile;
 use crate::privileges::{self, Queued};
-use crate::signals::SignalRelay;
+use crate::signals::EarlySignals;
 use config::pyfmt::repr_str;
 use config::{LoadContext, MessageLevel};
 use std::ffi::OsString;
@@ -27,7 +27,7 @@ pub fn main(argv: impl IntoIterator<Item = OsString>) -> u8 {
     let argv0 = argv.next().unwrap_or_else(|| "supervisord".to_string());
     let args: Vec<String> = argv.collect();
     let mut first = true;
-    let mut signals = None;
+    let mut signals = EarlySignals::default();
     loop {
         match pass(&argv0, &args, first, &mut signals) {
             Ok(Some(Outcome::Restart)) => first = false,
@@ -41,12 +41,12 @@ pub fn main(argv: impl IntoIterator<Item = OsString>) -> u8 {
 }
 
 /// One pass of the loop: `None` when the command line only asked for help or the version.
-/// The signal handlers are installed by the first pass that gets that far, and kept.
+/// Signals are caught from the point 4.3 installs its handlers (see [`EarlySignals`]).
 fn pass(
     argv0: &str,
     args: &[String],
     first: bool,
-    signals: &mut Option<SignalRelay>,
+    signals: &mut EarlySignals,
 ) -> Result<Option<Outcome>, Failure> {
     let ctx = LoadContext::from_system();
     let cli = match cli::parse(argv0, args, &ctx)? {
@@ -73,17 +73,13 @@ fn pass(
             "--profile_options ignored: there is no Python profiler in this supervisord",
         );
     }
-    let relay = match signals {
-        Some(relay) => relay,
-        None => signals.insert(SignalRelay::install()?),
-    };
+    signals.catch()?;
     let s = &realized.config.supervisord;
     if first && !s.nodaemon {
         daemonize(s.directory.as_deref(), s.umask, &mut |level, text| {
             log.log(level, text)
         })?;
     }
-    relay.start()?;
     let pidfile = match Pidfile::write(&s.pidfile) {
         Ok(pidfile) => {
             let started = format!("supervisord started with pid {}", std::process::id());
@@ -95,16 +91,16 @@ fn pass(
             None
         }
     };
-    // the handlers are ours (see `signals`): the daemon gets them through its handle
     let options = DaemonOptions {
-        install_signal_handlers: false,
+        install_signal_handlers: true,
     };
     let outcome = Daemon::new(realized.config, log, options).and_then(|(daemon, handle)| {
-        relay.attach(handle);
-        let outcome = daemon.run();
-        relay.detach();
-        outcome
+        signals.hand_over(&handle);
+        daemon.run()
     });
+    // as in 4.3, the handlers stay installed until the next run or the exit (a failure
+    // here is reported by the next pass's catch())
+    let _ = signals.catch();
     if let Some(pidfile) = pidfile {
         pidfile.remove();
     }

@@ -302,7 +302,7 @@ fn term_as_soon_as_started_is_an_orderly_shutdown() {
     let program = "[program:p]\ncommand=sleep 1000\nstartsecs=0\n";
     let conf = write(dir.path(), "s.conf", &config_text(dir.path(), program));
     let log = dir.path().join("supervisord.log");
-    for _ in 0..5 {
+    for _ in 0..10 {
         let mut daemon = Running::start(dir.path(), &conf, &log, &[]);
         daemon.wait_log("supervisord started with pid");
         daemon.signal(Signal::SIGTERM);
