@@ -79,10 +79,19 @@ pub fn start_with(extra_supervisord: &str, programs: &str) -> Running {
 
 /// Start a daemon for an already built config.
 pub fn start_config(dir: tempfile::TempDir, config: config::Config) -> Running {
-    let log = open_log(&config);
     let options = DaemonOptions {
         install_signal_handlers: false,
     };
+    start_config_with(dir, config, options)
+}
+
+/// Start a daemon for an already built config, with `options`.
+pub fn start_config_with(
+    dir: tempfile::TempDir,
+    config: config::Config,
+    options: DaemonOptions,
+) -> Running {
+    let log = open_log(&config);
     let (daemon, handle) = Daemon::new(config, log, options).expect("daemon builds");
     let thread = std::thread::spawn(move || daemon.run());
     Running {

@@ -1,0 +1,54 @@
+//! The daemon as the supervisord binary runs it: real signal handlers (self-pipe) and
+//! the `waitpid(-1)` drain after SIGCHLD. One test in its own binary, because signal
+//! dispositions and `waitpid(-1)` are process-wide.
+
+mod daemon_harness;
+
+use nix::sys::signal::{Signal as NixSignal, raise};
+use supervisor_core::ProcessStateCode;
+use supervisor_io::{DaemonOptions, Outcome};
+
+use daemon_harness::{config_text, load, start_config_with, wait_for};
+
+const PROGRAM: &str = "[program:sleeper]\ncommand=sleep 1000\nstartsecs=0\n";
+
+fn options() -> DaemonOptions {
+    DaemonOptions {
+        install_signal_handlers: true,
+    }
+}
+
+#[test]
+fn real_signals_reload_reopen_reap_and_shut_down() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().to_path_buf();
+    let config = load(&path, &config_text(&path, "", PROGRAM));
+    let mut d = start_config_with(dir, config.clone(), options());
+    d.wait_state("sleeper", ProcessStateCode::Running);
+
+    // A child that is not the daemon's: reaped after SIGCHLD and logged as unknown.
+    let stray = std::process::Command::new("true").spawn().expect("spawn true");
+    d.wait_log(&format!("reaped unknown pid {} (exit status 0)", stray.id()));
+    d.wait_log("received SIGCHLD indicating a child quit");
+
+    raise(NixSignal::SIGUSR2).expect("raise");
+    d.wait_log("received SIGUSR2 indicating log reopen request");
+
+    raise(NixSignal::SIGHUP).expect("raise");
+    assert_eq!(d.join(), Outcome::Restart);
+    let log = d.main_log();
+    assert!(log.contains("received SIGHUP indicating restart request"), "{log}");
+    assert!(log.contains("stopped: sleeper (terminated by SIGTERM)"), "{log}");
+
+    // The caller's reload: a new daemon for the re-read config, handlers again.
+    let dir2 = tempfile::tempdir().expect("tempdir");
+    let config2 = load(dir2.path(), &config_text(dir2.path(), "", PROGRAM));
+    let mut d2 = start_config_with(dir2, config2, options());
+    d2.wait_state("sleeper", ProcessStateCode::Running);
+    raise(NixSignal::SIGTERM).expect("raise");
+    assert_eq!(d2.join(), Outcome::Shutdown);
+    wait_for("the exit line", || {
+        d2.main_log().contains("received SIGTERM indicating exit request").then_some(())
+    });
+    drop(d);
+}
