@@ -26,7 +26,9 @@ fn real_signals_reload_reopen_reap_and_shut_down() {
     let mut d = start_config_with(dir, config.clone(), options());
     d.wait_state("sleeper", ProcessStateCode::Running);
 
-    // A child that is not the daemon's: reaped after SIGCHLD and logged as unknown.
+    // A child that is not the daemon's: reaped after SIGCHLD and logged as unknown
+    // (which is why it is not waited for here).
+    #[allow(clippy::zombie_processes)]
     let stray = std::process::Command::new("true").spawn().expect("spawn true");
     d.wait_log(&format!("reaped unknown pid {} (exit status 0)", stray.id()));
     d.wait_log("received SIGCHLD indicating a child quit");
