@@ -85,7 +85,11 @@ fn build_config(logdir: &Path) -> Config {
         rpcinterfaces: Vec::new(),
         groups: vec![
             program("sleeper", "sleep 1000", logdir),
-            program("ticker", "/bin/sh -c 'while :; do date; sleep 1; done'", logdir),
+            program(
+                "ticker",
+                "/bin/sh -c 'while :; do date; sleep 1; done'",
+                logdir,
+            ),
         ],
     }
 }
@@ -111,7 +115,10 @@ fn control(handle: &Handle) -> Result<(), String> {
     let show = |when: &str| -> Result<(), String> {
         let all = handle.all_process_info().map_err(|e| e.to_string())?;
         for info in all.map_err(|f| f.to_string())? {
-            println!("[{when}] {:<8} {:<8} {}", info.name, info.statename, info.description);
+            println!(
+                "[{when}] {:<8} {:<8} {}",
+                info.name, info.statename, info.description
+            );
         }
         Ok(())
     };
@@ -130,7 +137,9 @@ fn control(handle: &Handle) -> Result<(), String> {
     let reply = handle.request(start).map_err(|e| e.to_string())?;
     println!("start ticker -> {reply:?}");
     show("ticker restarted")?;
-    let reply = handle.request(Request::Shutdown).map_err(|e| e.to_string())?;
+    let reply = handle
+        .request(Request::Shutdown)
+        .map_err(|e| e.to_string())?;
     if reply != Ok(Reply::Bool(true)) {
         return Err(format!("shutdown refused: {reply:?}"));
     }

@@ -197,7 +197,10 @@ pub(crate) fn write_errno(code: i32, buf: &mut [u8; 16]) -> usize {
 /// own description.
 pub fn python_os_error(error: &std::io::Error) -> String {
     match error.raw_os_error() {
-        Some(code) => format!("[Errno {code}] {}", nix::errno::Errno::from_raw(code).desc()),
+        Some(code) => format!(
+            "[Errno {code}] {}",
+            nix::errno::Errno::from_raw(code).desc()
+        ),
         None => error.to_string(),
     }
 }

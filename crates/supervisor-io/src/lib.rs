@@ -97,10 +97,10 @@ pub mod signals;
 pub mod spawn;
 mod sys;
 
-pub use daemon::{Daemon, DaemonError, DaemonOptions, Disconnected, Handle, Outcome, View};
-pub use mainlog::{MainLog, MainLogError, MainLogSettings, MainLogTarget};
 pub use command::{CommandError, ResolvedCommand, SplitError, resolve, search_path, split};
+pub use daemon::{Daemon, DaemonError, DaemonOptions, Disconnected, Handle, Outcome, View};
 pub use kill::{KillError, KillTarget, kill};
+pub use mainlog::{MainLog, MainLogError, MainLogSettings, MainLogTarget};
 pub use output::{READ_CHUNK, ReadOutcome, WriteOutcome, read_chunk, write_some};
 pub use reap::{ExitStatus, Reap, ReapError, Reaped, reap};
 pub use signals::SelfPipe;

@@ -135,7 +135,12 @@ impl MainLog {
         if level < self.settings.level {
             return;
         }
-        let line = format!("{} {} {}\n", asctime(SystemTime::now()), level.code(), message);
+        let line = format!(
+            "{} {} {}\n",
+            asctime(SystemTime::now()),
+            level.code(),
+            message
+        );
         match &mut self.file {
             Some(file) => match file.write(line.as_bytes()) {
                 Ok(_) => self.failing = false,

@@ -15,17 +15,28 @@ fn added_groups_start_and_removed_groups_go() {
          startsecs=0\nstdout_logfile={dir}/b.log\n",
     );
     let newer = load(d.dir.path(), &text);
-    let b = newer.groups.iter().find(|g| g.name == "b").cloned().expect("group b");
+    let b = newer
+        .groups
+        .iter()
+        .find(|g| g.name == "b")
+        .cloned()
+        .expect("group b");
 
     assert_eq!(d.handle.add_group(b.clone()), Ok(Ok(Reply::Bool(true))));
     d.wait_state("b", ProcessStateCode::Running);
     crate::daemon_harness::wait_for("b's output", || {
-        std::fs::read_to_string(d.path("b.log")).ok().filter(|t| t == "b here\n")
+        std::fs::read_to_string(d.path("b.log"))
+            .ok()
+            .filter(|t| t == "b here\n")
     });
     let again = d.handle.add_group(b).expect("alive").map_err(|f| f.code);
     assert_eq!(again, Err(FaultCode::AlreadyAdded));
 
-    let running = d.handle.remove_group("b").expect("alive").map_err(|f| f.code);
+    let running = d
+        .handle
+        .remove_group("b")
+        .expect("alive")
+        .map_err(|f| f.code);
     assert_eq!(running, Err(FaultCode::StillRunning));
     let stop = Request::Stop {
         name: "b".into(),
@@ -33,11 +44,21 @@ fn added_groups_start_and_removed_groups_go() {
     };
     assert_eq!(d.handle.request(stop), Ok(Ok(Reply::Bool(true))));
     assert_eq!(d.handle.remove_group("b"), Ok(Ok(Reply::Bool(true))));
-    let gone = d.handle.process_info("b").expect("alive").map_err(|f| f.code);
+    let gone = d
+        .handle
+        .process_info("b")
+        .expect("alive")
+        .map_err(|f| f.code);
     assert_eq!(gone.map(|i| i.name), Err(FaultCode::BadName));
     let groups = d
         .handle
-        .query(|v| v.config().groups.iter().map(|g| g.name.clone()).collect::<Vec<_>>())
+        .query(|v| {
+            v.config()
+                .groups
+                .iter()
+                .map(|g| g.name.clone())
+                .collect::<Vec<_>>()
+        })
         .expect("alive");
     assert_eq!(groups, ["a"]);
 }
@@ -48,6 +69,10 @@ fn add_group_request_without_configs_is_refused() {
     let request = Request::AddGroup {
         group: supervisor_core::GroupSpec::program("x"),
     };
-    let answer = d.handle.request(request).expect("alive").map_err(|f| f.code);
+    let answer = d
+        .handle
+        .request(request)
+        .expect("alive")
+        .map_err(|f| f.code);
     assert_eq!(answer, Err(FaultCode::Failed));
 }

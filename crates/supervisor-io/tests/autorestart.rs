@@ -20,7 +20,10 @@ fn true_restarts_even_expected_exits() {
         let log = d.main_log();
         (log.matches("spawned: 'always' with pid").count() >= 2).then_some(log)
     });
-    assert!(log.contains("exited: always (exit status 0; expected)"), "{log}");
+    assert!(
+        log.contains("exited: always (exit status 0; expected)"),
+        "{log}"
+    );
 }
 
 #[test]
@@ -42,6 +45,9 @@ fn unexpected_restarts_only_unexpected_codes() {
         (d.main_log().matches("spawned: 'bad' with pid").count() >= 2).then_some(())
     });
     let log = d.main_log();
-    assert!(log.contains("exited: bad (exit status 3; not expected)"), "{log}");
+    assert!(
+        log.contains("exited: bad (exit status 3; not expected)"),
+        "{log}"
+    );
     assert_eq!(log.matches("spawned: 'good' with pid").count(), 1, "{log}");
 }

@@ -9,10 +9,16 @@ use crate::daemon_harness::start;
 fn exits_at_once_then_fatal() {
     let d = start("[program:quick]\ncommand=/bin/sh -c 'exit 3'\nstartsecs=1\nstartretries=1\n");
     let info = d.wait_state("quick", ProcessStateCode::Fatal);
-    assert_eq!(info.description, "Exited too quickly (process log may have details)");
+    assert_eq!(
+        info.description,
+        "Exited too quickly (process log may have details)"
+    );
     let log = d.wait_log("gave up: quick entered FATAL state, too many start retries too quickly");
     assert_eq!(log.matches("spawned: 'quick' with pid").count(), 2, "{log}");
-    assert!(log.contains("exited: quick (exit status 3; not expected)"), "{log}");
+    assert!(
+        log.contains("exited: quick (exit status 3; not expected)"),
+        "{log}"
+    );
 }
 
 #[test]

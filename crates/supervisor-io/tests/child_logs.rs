@@ -38,7 +38,9 @@ fn usr2_reopens_moved_logs() {
          startsecs=0\nstdout_logfile={dir}/ticker.log\n",
     );
     let log = d.path("ticker.log");
-    wait_for("output", || std::fs::metadata(&log).ok().filter(|m| m.len() > 0));
+    wait_for("output", || {
+        std::fs::metadata(&log).ok().filter(|m| m.len() > 0)
+    });
     let moved = d.path("ticker.log.moved");
     std::fs::rename(&log, &moved).expect("move");
     d.handle.signal(Signal::USR2).expect("signal");
@@ -53,7 +55,11 @@ fn usr2_reopens_moved_logs() {
     d.handle.signal(Signal::USR2).expect("signal");
     d.wait_log("'ticker' stdout output:");
     let old = std::fs::read_to_string(&main_moved).expect("old main log");
-    assert_eq!(old.matches("received SIGUSR2 indicating log reopen request").count(), 2);
+    assert_eq!(
+        old.matches("received SIGUSR2 indicating log reopen request")
+            .count(),
+        2
+    );
 }
 
 #[test]
@@ -67,7 +73,12 @@ fn auto_logs_are_private_and_named_like_mkstemp() {
         .handle
         .query(|v| {
             let id = v.core().process_id("sleeper");
-            id.map(|id| (v.stdout_logfile(id).map(Into::into), v.stderr_logfile(id).map(Into::into)))
+            id.map(|id| {
+                (
+                    v.stdout_logfile(id).map(Into::into),
+                    v.stderr_logfile(id).map(Into::into),
+                )
+            })
         })
         .expect("query");
     let Some((Some(out), Some(err))) = paths else {
@@ -76,12 +87,22 @@ fn auto_logs_are_private_and_named_like_mkstemp() {
     let out: std::path::PathBuf = out;
     let err: std::path::PathBuf = err;
     for (path, channel, text) in [(&out, "stdout", "out\n"), (&err, "stderr", "err\n")] {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         let prefix = format!("sleeper-{channel}---myident-");
-        assert!(name.starts_with(&prefix) && name.ends_with(".log"), "{name}");
+        assert!(
+            name.starts_with(&prefix) && name.ends_with(".log"),
+            "{name}"
+        );
         assert_eq!(name.len(), prefix.len() + 8 + 4, "{name}");
         assert_eq!(path.parent(), Some(d.dir.path()));
-        let mode = std::fs::metadata(path).expect("exists").permissions().mode() & 0o777;
+        let mode = std::fs::metadata(path)
+            .expect("exists")
+            .permissions()
+            .mode()
+            & 0o777;
         assert_eq!(mode, 0o600, "{name}");
         wait_for("output in the AUTO log", || {
             std::fs::read_to_string(path).ok().filter(|t| t == text)
@@ -93,7 +114,10 @@ fn auto_logs_are_private_and_named_like_mkstemp() {
 fn old_auto_logs_are_cleaned_unless_nocleanup() {
     for nocleanup in [false, true] {
         let dir = tempfile::tempdir().expect("tempdir");
-        let old = ["a-stdout---supervisor-abcdefgh.log", "a-stdout---supervisor-abcdefgh.log.3"];
+        let old = [
+            "a-stdout---supervisor-abcdefgh.log",
+            "a-stdout---supervisor-abcdefgh.log.3",
+        ];
         let keep = ["a-stdout---other-abcdefgh.log", "notes.txt"];
         for name in old.iter().chain(&keep) {
             std::fs::write(dir.path().join(name), "old").expect("write");
@@ -107,7 +131,11 @@ fn old_auto_logs_are_cleaned_unless_nocleanup() {
         let d = start_config(dir, config);
         d.wait_state("a", ProcessStateCode::Stopped);
         for name in old {
-            assert_eq!(d.path(name).exists(), nocleanup, "{name} nocleanup={nocleanup}");
+            assert_eq!(
+                d.path(name).exists(),
+                nocleanup,
+                "{name} nocleanup={nocleanup}"
+            );
         }
         for name in keep {
             assert!(d.path(name).exists(), "{name}");
@@ -127,7 +155,11 @@ fn redirect_stderr_and_strip_ansi() {
     assert_eq!(text, "red\nerr\n");
     let stderr = d
         .handle
-        .query(|v| v.core().process_id("colors").map(|id| v.stderr_logfile(id).is_none()))
+        .query(|v| {
+            v.core()
+                .process_id("colors")
+                .map(|id| v.stderr_logfile(id).is_none())
+        })
         .expect("query");
     assert_eq!(stderr, Some(true));
 }
@@ -139,11 +171,16 @@ fn clear_process_logs_empties_the_file() {
          stdout_logfile={dir}/talker.log\n",
     );
     let log = d.path("talker.log");
-    wait_for("output", || std::fs::metadata(&log).ok().filter(|m| m.len() > 0));
+    wait_for("output", || {
+        std::fs::metadata(&log).ok().filter(|m| m.len() > 0)
+    });
     assert_eq!(d.handle.clear_process_logs("talker"), Ok(Ok(())));
     assert_eq!(std::fs::metadata(&log).map(|m| m.len()).ok(), Some(0));
     let fault = d.handle.clear_process_logs("nobody").expect("alive");
-    assert_eq!(fault.map_err(|f| f.to_string()), Err("BAD_NAME: nobody".to_owned()));
+    assert_eq!(
+        fault.map_err(|f| f.to_string()),
+        Err("BAD_NAME: nobody".to_owned())
+    );
     assert_eq!(d.handle.clear_log(), Ok(Ok(())));
     d.wait_log("reopening log file");
 }

@@ -73,7 +73,10 @@ pub fn start(programs: &str) -> Running {
 /// [`start`] with extra `[supervisord]` options.
 pub fn start_with(extra_supervisord: &str, programs: &str) -> Running {
     let dir = tempfile::tempdir().expect("tempdir");
-    let config = load(dir.path(), &config_text(dir.path(), extra_supervisord, programs));
+    let config = load(
+        dir.path(),
+        &config_text(dir.path(), extra_supervisord, programs),
+    );
     start_config(dir, config)
 }
 
@@ -144,7 +147,10 @@ impl Running {
             }
             std::thread::sleep(Duration::from_millis(20));
         }
-        panic!("timed out waiting for {what}; main log ends with:\n{}", tail());
+        panic!(
+            "timed out waiting for {what}; main log ends with:\n{}",
+            tail()
+        );
     }
 
     /// Inject `signal` and wait for `run` to return.

@@ -20,9 +20,14 @@ fn socket_is_shared_and_reference_counted() {
     for n in 0..2 {
         let path = d.path(&format!("{n}.log"));
         crate::daemon_harness::wait_for("the child's fd 0 type", || {
-            std::fs::read_to_string(&path).ok().filter(|t| !t.is_empty())
+            std::fs::read_to_string(&path)
+                .ok()
+                .filter(|t| !t.is_empty())
         });
-        assert_eq!(std::fs::read_to_string(&path).ok().as_deref(), Some("socket\n"));
+        assert_eq!(
+            std::fs::read_to_string(&path).ok().as_deref(),
+            Some("socket\n")
+        );
     }
     assert!(d.path("f.sock").exists());
     d.finish(Signal::TERM);
@@ -36,7 +41,10 @@ fn socket_is_shared_and_reference_counted() {
     assert_eq!(lines[0], format!("INFO Creating socket {url}"));
     assert_eq!(lines[1], format!("INFO Closing socket {url}"));
     assert_eq!(lines[2], format!("INFO Creating socket {url}"));
-    assert_eq!(lines.last().copied(), Some(format!("INFO Closing socket {url}").as_str()));
+    assert_eq!(
+        lines.last().copied(),
+        Some(format!("INFO Closing socket {url}").as_str())
+    );
     assert_eq!(log.matches("Creating socket").count(), 2, "{log}");
 }
 
@@ -52,7 +60,11 @@ fn a_socket_that_cannot_be_created_fails_startup() {
     let options = DaemonOptions {
         install_signal_handlers: false,
     };
-    let result = Daemon::new(config, MainLog::stdout_only(supervisor_core::LogLevel::Info, false), options);
+    let result = Daemon::new(
+        config,
+        MainLog::stdout_only(supervisor_core::LogLevel::Info, false),
+        options,
+    );
     match result {
         Err(e @ DaemonError::FcgiSocket { .. }) => {
             let text = e.to_string();

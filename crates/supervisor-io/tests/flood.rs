@@ -18,10 +18,14 @@ fn flooding_child_does_not_stall_the_loop() {
     );
     d.wait_state("flood", ProcessStateCode::Running);
     wait_for("the flood to reach its log", || {
-        std::fs::metadata(d.path("flood.log")).ok().filter(|m| m.len() > 100_000)
+        std::fs::metadata(d.path("flood.log"))
+            .ok()
+            .filter(|m| m.len() > 100_000)
     });
     let ticks = |d: &crate::daemon_harness::Running| {
-        std::fs::read_to_string(d.path("ticker.log")).map(|t| t.lines().count()).unwrap_or(0)
+        std::fs::read_to_string(d.path("ticker.log"))
+            .map(|t| t.lines().count())
+            .unwrap_or(0)
     };
     let before = ticks(&d);
     let mut slowest = Duration::ZERO;
@@ -30,6 +34,11 @@ fn flooding_child_does_not_stall_the_loop() {
         assert!(d.handle.state().is_ok());
         slowest = slowest.max(t.elapsed());
     }
-    assert!(slowest < Duration::from_millis(500), "a query took {slowest:?}");
-    wait_for("the ticker to keep logging", || (ticks(&d) >= before + 5).then_some(()));
+    assert!(
+        slowest < Duration::from_millis(500),
+        "a query took {slowest:?}"
+    );
+    wait_for("the ticker to keep logging", || {
+        (ticks(&d) >= before + 5).then_some(())
+    });
 }

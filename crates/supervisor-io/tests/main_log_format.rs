@@ -24,13 +24,18 @@ fn lines_are_timestamped_and_filtered() {
     assert!(!text.contains("hidden"));
     let first = lines[0];
     assert_eq!(&first[23..], " INFO spawned: 'a' with pid 1", "{first}");
-    assert!(first.as_bytes()[..23].iter().enumerate().all(|(i, b)| match i {
-        4 | 7 => *b == b'-',
-        10 => *b == b' ',
-        13 | 16 => *b == b':',
-        19 => *b == b',',
-        _ => b.is_ascii_digit(),
-    }));
+    assert!(
+        first.as_bytes()[..23]
+            .iter()
+            .enumerate()
+            .all(|(i, b)| match i {
+                4 | 7 => *b == b'-',
+                10 => *b == b' ',
+                13 | 16 => *b == b':',
+                19 => *b == b',',
+                _ => b.is_ascii_digit(),
+            })
+    );
     assert_eq!(&lines[1][23..], " CRIT two");
     assert_eq!(lines[2], "lines");
 }
@@ -52,7 +57,11 @@ fn clear_removes_and_reopen_follows_a_move() {
     std::fs::rename(&path, &moved).expect("move");
     log.reopen().expect("reopen");
     log.log(LogLevel::Info, "two");
-    assert!(std::fs::read_to_string(&moved).expect("old").contains("one"));
+    assert!(
+        std::fs::read_to_string(&moved)
+            .expect("old")
+            .contains("one")
+    );
     assert!(std::fs::read_to_string(&path).expect("new").contains("two"));
     log.clear().expect("clear");
     assert_eq!(std::fs::read_to_string(&path).expect("cleared"), "");

@@ -13,14 +13,28 @@ fn two_programs_run_and_shut_down() {
     );
     let info = d.wait_state("sleeper", ProcessStateCode::Running);
     assert!(info.pid > 0);
-    assert!(info.description.starts_with(&format!("pid {}, uptime ", info.pid)), "{}", info.description);
+    assert!(
+        info.description
+            .starts_with(&format!("pid {}, uptime ", info.pid)),
+        "{}",
+        info.description
+    );
     d.wait_state("looper", ProcessStateCode::Running);
     d.wait_log("success: sleeper entered RUNNING state, process has stayed up for > than 1 seconds (startsecs)");
     d.wait_log("'looper' stdout output:\ntick");
     let outcome = d.finish(Signal::TERM);
     assert_eq!(outcome, Outcome::Shutdown);
     let log = d.main_log();
-    assert!(log.contains("received SIGTERM indicating exit request"), "{log}");
-    assert!(log.contains("stopped: sleeper (terminated by SIGTERM)"), "{log}");
-    assert!(log.contains("stopped: looper (terminated by SIGTERM)"), "{log}");
+    assert!(
+        log.contains("received SIGTERM indicating exit request"),
+        "{log}"
+    );
+    assert!(
+        log.contains("stopped: sleeper (terminated by SIGTERM)"),
+        "{log}"
+    );
+    assert!(
+        log.contains("stopped: looper (terminated by SIGTERM)"),
+        "{log}"
+    );
 }

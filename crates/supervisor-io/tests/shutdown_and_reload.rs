@@ -18,9 +18,15 @@ fn term_stops_in_reverse_priority_order() {
     let log = d.main_log();
     let second = log.find("stopped: second (terminated by SIGTERM)");
     let first = log.find("stopped: first (terminated by SIGTERM)");
-    assert!(second.is_some() && first.is_some() && second < first, "{log}");
+    assert!(
+        second.is_some() && first.is_some() && second < first,
+        "{log}"
+    );
     // Spawned in ascending order.
-    assert!(log.find("spawned: 'first'") < log.find("spawned: 'second'"), "{log}");
+    assert!(
+        log.find("spawned: 'first'") < log.find("spawned: 'second'"),
+        "{log}"
+    );
 }
 
 #[test]
@@ -29,8 +35,14 @@ fn hup_restarts_after_stopping_everything() {
     let pid = d.wait_state("first", ProcessStateCode::Running).pid;
     assert_eq!(d.finish(Signal::HUP), Outcome::Restart);
     let log = d.main_log();
-    assert!(log.contains("received SIGHUP indicating restart request"), "{log}");
-    assert!(log.contains("stopped: first (terminated by SIGTERM)"), "{log}");
+    assert!(
+        log.contains("received SIGHUP indicating restart request"),
+        "{log}"
+    );
+    assert!(
+        log.contains("stopped: first (terminated by SIGTERM)"),
+        "{log}"
+    );
     // The child is gone (reaped by the daemon).
     assert!(nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).is_err());
 }
@@ -39,7 +51,10 @@ fn hup_restarts_after_stopping_everything() {
 fn shutdown_request_replies_then_exits() {
     let mut d = start(TWO_GROUPS);
     d.wait_state("second", ProcessStateCode::Running);
-    assert_eq!(d.handle.request(Request::Shutdown), Ok(Ok(Reply::Bool(true))));
+    assert_eq!(
+        d.handle.request(Request::Shutdown),
+        Ok(Ok(Reply::Bool(true)))
+    );
     assert_eq!(d.join(), Outcome::Shutdown);
     // Nobody answers any more.
     assert!(d.handle.state().is_err());

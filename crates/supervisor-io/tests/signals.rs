@@ -29,8 +29,13 @@ fn real_signals_reload_reopen_reap_and_shut_down() {
     // A child that is not the daemon's: reaped after SIGCHLD and logged as unknown
     // (which is why it is not waited for here).
     #[allow(clippy::zombie_processes)]
-    let stray = std::process::Command::new("true").spawn().expect("spawn true");
-    d.wait_log(&format!("reaped unknown pid {} (exit status 0)", stray.id()));
+    let stray = std::process::Command::new("true")
+        .spawn()
+        .expect("spawn true");
+    d.wait_log(&format!(
+        "reaped unknown pid {} (exit status 0)",
+        stray.id()
+    ));
     d.wait_log("received SIGCHLD indicating a child quit");
 
     raise(NixSignal::SIGUSR2).expect("raise");
@@ -39,8 +44,14 @@ fn real_signals_reload_reopen_reap_and_shut_down() {
     raise(NixSignal::SIGHUP).expect("raise");
     assert_eq!(d.join(), Outcome::Restart);
     let log = d.main_log();
-    assert!(log.contains("received SIGHUP indicating restart request"), "{log}");
-    assert!(log.contains("stopped: sleeper (terminated by SIGTERM)"), "{log}");
+    assert!(
+        log.contains("received SIGHUP indicating restart request"),
+        "{log}"
+    );
+    assert!(
+        log.contains("stopped: sleeper (terminated by SIGTERM)"),
+        "{log}"
+    );
 
     // The caller's reload: a new daemon for the re-read config, handlers again.
     let dir2 = tempfile::tempdir().expect("tempdir");
@@ -50,7 +61,9 @@ fn real_signals_reload_reopen_reap_and_shut_down() {
     raise(NixSignal::SIGTERM).expect("raise");
     assert_eq!(d2.join(), Outcome::Shutdown);
     wait_for("the exit line", || {
-        d2.main_log().contains("received SIGTERM indicating exit request").then_some(())
+        d2.main_log()
+            .contains("received SIGTERM indicating exit request")
+            .then_some(())
     });
     drop(d);
 }

@@ -30,8 +30,17 @@ fn ignoring_sigterm_gets_sigkill_after_stopwaitsecs() {
     let info = d.info("stubborn");
     assert_eq!(info.state, ProcessStateCode::Stopped);
     let log = d.main_log();
-    assert!(log.contains(&format!("killing 'stubborn' ({}) with SIGKILL", log_pid(&log))), "{log}");
-    assert!(log.contains("stopped: stubborn (terminated by SIGKILL)"), "{log}");
+    assert!(
+        log.contains(&format!(
+            "killing 'stubborn' ({}) with SIGKILL",
+            log_pid(&log)
+        )),
+        "{log}"
+    );
+    assert!(
+        log.contains("stopped: stubborn (terminated by SIGKILL)"),
+        "{log}"
+    );
 }
 
 fn log_pid(log: &str) -> String {
@@ -81,5 +90,8 @@ fn stopasgroup_stops_grandchildren() {
     wait_for("the grouped grandchild to die", || gone(g).then_some(()));
     // Without stopasgroup the grandchild survives, as in supervisord.
     assert!(!gone(s));
-    let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(s), nix::sys::signal::Signal::SIGKILL);
+    let _ = nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(s),
+        nix::sys::signal::Signal::SIGKILL,
+    );
 }

@@ -34,10 +34,18 @@ fn random_chars() -> String {
 
 /// Create a new AUTO log for `process`'s `channel` in `dir` (like `mkstemp`: 0600,
 /// exclusive, retried on a name clash) and return its path.
-pub(crate) fn create(dir: &Path, process: &str, channel: &str, identifier: &str) -> io::Result<PathBuf> {
+pub(crate) fn create(
+    dir: &Path,
+    process: &str,
+    channel: &str,
+    identifier: &str,
+) -> io::Result<PathBuf> {
     let mut last = io::Error::from(io::ErrorKind::AlreadyExists);
     for _ in 0..100 {
-        let path = dir.join(format!("{process}-{channel}---{identifier}-{}.log", random_chars()));
+        let path = dir.join(format!(
+            "{process}-{channel}---{identifier}-{}.log",
+            random_chars()
+        ));
         match OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -100,8 +108,14 @@ mod tests {
     fn cleanup_pattern_like_python_re_match() {
         let id = "supervisor";
         assert!(is_old_auto_log("cat-stdout---supervisor-abcd1234.log", id));
-        assert!(is_old_auto_log("cat-stdout---supervisor-abcd1234.log.1", id));
-        assert!(is_old_auto_log("cat-stdout---supervisor-abcd1234.log.10", id));
+        assert!(is_old_auto_log(
+            "cat-stdout---supervisor-abcd1234.log.1",
+            id
+        ));
+        assert!(is_old_auto_log(
+            "cat-stdout---supervisor-abcd1234.log.10",
+            id
+        ));
         assert!(is_old_auto_log("x---supervisor-a.logfoo", id)); // re.match: no end anchor
         assert!(!is_old_auto_log("---supervisor-abc.log", id)); // `.+?` needs one char
         assert!(!is_old_auto_log("cat---supervisor-.log", id)); // `\S+` needs one char
@@ -114,7 +128,11 @@ mod tests {
     fn names_look_like_mkstemp() {
         let dir = tempfile::tempdir().expect("tempdir");
         let p = create(dir.path(), "sleeper", "stdout", "myident").expect("create");
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        let name = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
         assert!(name.starts_with("sleeper-stdout---myident-"), "{name}");
         assert!(name.ends_with(".log"));
         assert_eq!(name.len(), "sleeper-stdout---myident-".len() + 8 + 4);

@@ -111,7 +111,11 @@ impl ChildLog {
                     self.failing = false;
                     main.log(
                         LogLevel::Info,
-                        &format!("{} log of {} writable again", self.channel.name(), self.process),
+                        &format!(
+                            "{} log of {} writable again",
+                            self.channel.name(),
+                            self.process
+                        ),
                     );
                 }
             }
@@ -254,7 +258,14 @@ mod tests {
             backups: 0,
         };
         let full = Path::new("/dev/full");
-        let log = ChildLog::open("p", Channel::Stdout, Some(full), policy, CreateMode::DEFAULT, false);
+        let log = ChildLog::open(
+            "p",
+            Channel::Stdout,
+            Some(full),
+            policy,
+            CreateMode::DEFAULT,
+            false,
+        );
         let Ok(Some(mut log)) = log else {
             return; // no /dev/full here
         };

@@ -24,7 +24,8 @@ impl Daemon {
         match effect {
             Effect::CheckCommand { check, process } => {
                 let result = self.resolve(process).map(drop);
-                self.inputs.push_back(Input::CommandChecked { check, result });
+                self.inputs
+                    .push_back(Input::CommandChecked { check, result });
             }
             Effect::Spawn { process, .. } => {
                 let input = self.spawn_process(process);
@@ -157,7 +158,12 @@ impl Daemon {
         let exit = sys::pidfd_open(pid)
             .ok()
             .and_then(|fd| watch(fd, Source::Exit(id)));
-        let pipe = |w: Option<Watched>| w.map(|watched| Pipe { watched, armed: true });
+        let pipe = |w: Option<Watched>| {
+            w.map(|watched| Pipe {
+                watched,
+                armed: true,
+            })
+        };
         let stdout = pipe(watch(spawned.stdout, Source::Output(id, Channel::Stdout)));
         let stderr = pipe(
             spawned
@@ -186,7 +192,10 @@ impl Daemon {
         let Some(p) = self.table.get_mut(id) else {
             return Ok(());
         };
-        for old in [p.stdout_log.take(), p.stderr_log.take()].into_iter().flatten() {
+        for old in [p.stdout_log.take(), p.stderr_log.take()]
+            .into_iter()
+            .flatten()
+        {
             let mut old = old;
             if !old.flush(&mut self.log) {
                 self.lingering.push(old);
@@ -206,19 +215,26 @@ impl Daemon {
                 max_bytes: u64::try_from(settings.logfile_maxbytes).unwrap_or(0),
                 backups: u32::try_from(settings.logfile_backups.max(0)).unwrap_or(u32::MAX),
             };
-            let log = ChildLog::open(&c.name, channel, path.map(|p| p.as_path()), policy, mode, settings.syslog)
-                .map_err(|e| {
-                    let code = e.io_error().raw_os_error().unwrap_or(0);
-                    if code == nix::libc::EMFILE {
-                        format!("too many open files to spawn '{}'", c.name)
-                    } else {
-                        format!(
-                            "unknown error making dispatchers for '{}': {}",
-                            c.name,
-                            crate::errno::render_errno(code)
-                        )
-                    }
-                })?;
+            let log = ChildLog::open(
+                &c.name,
+                channel,
+                path.map(|p| p.as_path()),
+                policy,
+                mode,
+                settings.syslog,
+            )
+            .map_err(|e| {
+                let code = e.io_error().raw_os_error().unwrap_or(0);
+                if code == nix::libc::EMFILE {
+                    format!("too many open files to spawn '{}'", c.name)
+                } else {
+                    format!(
+                        "unknown error making dispatchers for '{}': {}",
+                        c.name,
+                        crate::errno::render_errno(code)
+                    )
+                }
+            })?;
             match channel {
                 Channel::Stdout => p.stdout_log = log,
                 Channel::Stderr => p.stderr_log = log,
@@ -233,11 +249,15 @@ impl Daemon {
     /// SIGUSR2: reopen the main log and every child log.
     fn reopen_logs(&mut self) {
         if let Err(e) = self.log.reopen() {
-            self.log.log(LogLevel::Error, &format!("cannot reopen the main log: {e}"));
+            self.log
+                .log(LogLevel::Error, &format!("cannot reopen the main log: {e}"));
         }
         let mut failures = Vec::new();
         for (_, p) in self.table.iter_mut() {
-            for log in [p.stdout_log.as_mut(), p.stderr_log.as_mut()].into_iter().flatten() {
+            for log in [p.stdout_log.as_mut(), p.stderr_log.as_mut()]
+                .into_iter()
+                .flatten()
+            {
                 if let Err(e) = log.reopen() {
                     failures.push(format!("cannot reopen a log of {}: {e}", p.config.name));
                 }
@@ -254,7 +274,9 @@ impl Daemon {
 fn kill_error(result: Result<(), KillError>) -> Option<String> {
     match result {
         Ok(()) | Err(KillError::NoSuchProcess) => None,
-        Err(KillError::Os { errno }) => Some(python_os_error(&std::io::Error::from_raw_os_error(errno))),
+        Err(KillError::Os { errno }) => {
+            Some(python_os_error(&std::io::Error::from_raw_os_error(errno)))
+        }
         Err(e @ KillError::InvalidPid { .. }) => Some(e.to_string()),
     }
 }

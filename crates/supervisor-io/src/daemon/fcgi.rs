@@ -79,8 +79,13 @@ fn create(config: &config::FcgiSocket) -> Result<OwnedFd, String> {
             backlog,
         } => {
             let addr = resolve(host, *port)?;
-            let fd = socket(AddressFamily::Inet, SockType::Stream, SockFlag::SOCK_CLOEXEC, None)
-                .map_err(os)?;
+            let fd = socket(
+                AddressFamily::Inet,
+                SockType::Stream,
+                SockFlag::SOCK_CLOEXEC,
+                None,
+            )
+            .map_err(os)?;
             setsockopt(&fd, sockopt::ReuseAddr, &true).map_err(os)?;
             bind(fd.as_raw_fd(), &SockaddrIn::from(addr)).map_err(os)?;
             (fd, *backlog)
@@ -94,8 +99,13 @@ fn create(config: &config::FcgiSocket) -> Result<OwnedFd, String> {
             if path.exists() {
                 std::fs::remove_file(path).map_err(|e| python_os_error(&e))?;
             }
-            let fd = socket(AddressFamily::Unix, SockType::Stream, SockFlag::SOCK_CLOEXEC, None)
-                .map_err(os)?;
+            let fd = socket(
+                AddressFamily::Unix,
+                SockType::Stream,
+                SockFlag::SOCK_CLOEXEC,
+                None,
+            )
+            .map_err(os)?;
             let bound = UnixAddr::new(path.as_path())
                 .and_then(|addr| bind(fd.as_raw_fd(), &addr))
                 .map_err(os)
@@ -147,6 +157,10 @@ fn chown_chmod(path: &Path, owner: Option<(i64, i64)>, mode: i64) -> Result<(), 
     }
     use std::os::unix::fs::PermissionsExt;
     let mode = u32::try_from(mode).unwrap_or(0o700) & 0o7777;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
-        .map_err(|e| format!("Could not change permissions of socket file: {}", python_os_error(&e)))
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(|e| {
+        format!(
+            "Could not change permissions of socket file: {}",
+            python_os_error(&e)
+        )
+    })
 }

@@ -51,7 +51,12 @@ impl Daemon {
     /// Spawn effects are applied), close the logs of removed ones, keep `config`'s
     /// group list equal to the active groups.
     pub(super) fn sync_groups(&mut self) {
-        let names: Vec<String> = self.core.group_names().iter().map(|g| g.to_string()).collect();
+        let names: Vec<String> = self
+            .core
+            .group_names()
+            .iter()
+            .map(|g| g.to_string())
+            .collect();
         for group in std::mem::take(&mut self.added) {
             if names.contains(&group.name) {
                 self.config.groups.retain(|g| g.name != group.name);
@@ -91,7 +96,11 @@ impl Daemon {
         let mut closing = Vec::new();
         for (id, p) in self.table.iter_mut() {
             if p.live.is_none() && !active.iter().any(|(a, _, _)| *a == id) {
-                closing.extend([p.stdout_log.take(), p.stderr_log.take()].into_iter().flatten());
+                closing.extend(
+                    [p.stdout_log.take(), p.stderr_log.take()]
+                        .into_iter()
+                        .flatten(),
+                );
             }
         }
         for log in closing {

@@ -9,9 +9,7 @@ use std::sync::Arc;
 
 use crossbeam_channel::{Sender, bounded};
 use polling::Poller;
-use supervisor_core::{
-    Fault, ProcessInfo, Reply, Request, Signal, SupervisorStateCode,
-};
+use supervisor_core::{Fault, ProcessInfo, Reply, Request, Signal, SupervisorStateCode};
 
 use super::view::View;
 
@@ -108,7 +106,10 @@ impl Handle {
     /// socket cannot be created. Its autostart processes start at once.
     /// (`Request::AddGroup` through [`Handle::request`] is refused with FAILED: the
     /// driver needs the commands and logs that only the config has.)
-    pub fn add_group(&self, group: config::GroupConfig) -> Result<Result<Reply, Fault>, Disconnected> {
+    pub fn add_group(
+        &self,
+        group: config::GroupConfig,
+    ) -> Result<Result<Reply, Fault>, Disconnected> {
         let (tx, rx) = bounded(1);
         self.send(Command::AddGroup(Box::new(group), tx))?;
         rx.recv().map_err(|_| Disconnected)

@@ -124,6 +124,8 @@ pub struct Daemon {
     lingering: Vec<ChildLog>,
     /// When to retry pending log writes.
     retry_at: Option<Instant>,
+    /// When to poll children whose exit no pidfd reports (see `run::EXIT_POLL`).
+    exit_poll_at: Option<Instant>,
     signals: Option<SelfPipe>,
     outcome: Option<Outcome>,
 }

@@ -63,7 +63,10 @@ impl Daemon {
         let Some(p) = self.table.get_mut(id) else {
             return;
         };
-        let behind = p.log_mut(channel).as_ref().is_some_and(|l| l.pending() >= MAX_PENDING);
+        let behind = p
+            .log_mut(channel)
+            .as_ref()
+            .is_some_and(|l| l.pending() >= MAX_PENDING);
         let Some(pipe) = p.live.as_mut().and_then(|l| l.pipe_mut(channel).as_mut()) else {
             return;
         };
@@ -133,13 +136,23 @@ impl Daemon {
 
     /// A pidfd polled readable: collect that child.
     pub(super) fn reap_process(&mut self, id: ProcessId) {
-        let Some(pid) = self.table.get(id).and_then(|p| p.live.as_ref()).map(|l| l.pid) else {
+        let Some(pid) = self
+            .table
+            .get(id)
+            .and_then(|p| p.live.as_ref())
+            .map(|l| l.pid)
+        else {
             return;
         };
         match reap(Reap::Pid(pid)) {
             Ok(reaped) if reaped.is_empty() => {
                 // Not collectable yet (cannot happen for a readable pidfd): wait again.
-                if let Some(w) = self.table.get(id).and_then(|p| p.live.as_ref()).and_then(|l| l.exit.as_ref()) {
+                if let Some(w) = self
+                    .table
+                    .get(id)
+                    .and_then(|p| p.live.as_ref())
+                    .and_then(|l| l.exit.as_ref())
+                {
                     let _ = w.rearm();
                 }
             }
@@ -174,7 +187,10 @@ impl Daemon {
         }
         let status = match reaped.status {
             ExitStatus::Code(code) => CoreExit::Code(code),
-            ExitStatus::Signaled { signal, core_dumped } => CoreExit::Signaled {
+            ExitStatus::Signaled {
+                signal,
+                core_dumped,
+            } => CoreExit::Signaled {
                 signal: Signal(signal),
                 core_dumped,
             },

@@ -18,6 +18,10 @@ use crate::sys;
 /// How often pending log bytes (refused by the disk) are retried.
 const LOG_RETRY: Duration = Duration::from_secs(1);
 
+/// How often children without a pidfd are polled for their exit when no SIGCHLD
+/// handler is installed (a kernel without pidfds: 4.3's own 1-second loop rate).
+const EXIT_POLL: Duration = Duration::from_secs(1);
+
 pub(super) fn run(mut d: Daemon) -> Result<(Outcome, MainLog), DaemonError> {
     if d.options.install_signal_handlers {
         let pipe = SelfPipe::install()?;
@@ -44,10 +48,13 @@ fn main_loop(d: &mut Daemon) -> Result<Outcome, DaemonError> {
         if let Some(outcome) = d.outcome {
             return Ok(outcome);
         }
-        let deadline = match (d.core.poll_timeout(), d.retry_at) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
+        if d.exit_poll_at.is_none() && d.unwatched_exits() {
+            d.exit_poll_at = Some(Instant::now() + EXIT_POLL);
+        }
+        let deadline = [d.core.poll_timeout(), d.retry_at, d.exit_poll_at]
+            .into_iter()
+            .flatten()
+            .min();
         let timeout = deadline.map(|t| t.saturating_duration_since(Instant::now()));
         events.clear();
         match d.poller.wait(&mut events, timeout) {
@@ -55,7 +62,10 @@ fn main_loop(d: &mut Daemon) -> Result<Outcome, DaemonError> {
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(DaemonError::Poll(e)),
         }
-        let sources: Vec<Source> = events.iter().filter_map(|e| Source::from_key(e.key)).collect();
+        let sources: Vec<Source> = events
+            .iter()
+            .filter_map(|e| Source::from_key(e.key))
+            .collect();
         for source in sources {
             d.on_source(source);
         }
@@ -63,6 +73,10 @@ fn main_loop(d: &mut Daemon) -> Result<Outcome, DaemonError> {
         let now = Instant::now();
         if d.retry_at.is_some_and(|t| t <= now) {
             d.retry_pending_logs();
+        }
+        if d.exit_poll_at.is_some_and(|t| t <= now) {
+            d.exit_poll_at = None;
+            d.poll_unwatched_exits();
         }
         if d.core.poll_timeout().is_some_and(|t| t <= now) {
             d.inputs.push_back(Input::Timeout);
@@ -159,6 +173,28 @@ impl Daemon {
         }
     }
 
+    /// Whether some child's exit can only be noticed by polling: no pidfd (old kernel,
+    /// or out of descriptors) and no SIGCHLD handler.
+    fn unwatched_exits(&mut self) -> bool {
+        self.signals.is_none()
+            && self
+                .table
+                .iter_mut()
+                .any(|(_, p)| p.live.as_ref().is_some_and(|l| l.exit.is_none()))
+    }
+
+    fn poll_unwatched_exits(&mut self) {
+        let ids: Vec<_> = self
+            .table
+            .iter_mut()
+            .filter(|(_, p)| p.live.as_ref().is_some_and(|l| l.exit.is_none()))
+            .map(|(id, _)| id)
+            .collect();
+        for id in ids {
+            self.reap_process(id);
+        }
+    }
+
     /// Arm the retry timer while any log holds bytes the disk refused.
     pub(super) fn schedule_log_retry(&mut self) {
         if self.retry_at.is_none() {
@@ -190,7 +226,10 @@ impl Daemon {
                 socket.release(&mut self.log);
             }
             if let Some(p) = self.table.get_mut(id) {
-                for log in [p.stdout_log.take(), p.stderr_log.take()].into_iter().flatten() {
+                for log in [p.stdout_log.take(), p.stderr_log.take()]
+                    .into_iter()
+                    .flatten()
+                {
                     log.close(&mut self.log);
                 }
             }

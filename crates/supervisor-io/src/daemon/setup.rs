@@ -70,6 +70,7 @@ pub(super) fn new(
         lingering: Vec::new(),
         added: Vec::new(),
         retry_at: None,
+        exit_poll_at: None,
         signals: None,
         outcome: None,
     };
@@ -104,7 +105,10 @@ fn clean_childlogdir(config: &config::Config, log: &mut MainLog, inputs: &mut Ve
     for path in files {
         if let Err(e) = std::fs::remove_file(&path) {
             let shown = path.to_string_lossy().into_owned();
-            log.log(LogLevel::Warn, &format!("Failed to clean up {}", repr_str(&shown)));
+            log.log(
+                LogLevel::Warn,
+                &format!("Failed to clean up {}", repr_str(&shown)),
+            );
             inputs.push_back(Input::LogRemoveFailed {
                 path: shown,
                 error: python_os_error(&e),
@@ -123,7 +127,10 @@ fn fcgi_sockets(
         if let config::GroupKind::FastCgi { socket } = &group.kind {
             let mut s = FcgiSocket::new(socket.clone());
             if let Err(error) = s.acquire(log) {
-                return Err(DaemonError::FcgiSocket { url: s.url(), error });
+                return Err(DaemonError::FcgiSocket {
+                    url: s.url(),
+                    error,
+                });
             }
             s.release(log);
             sockets.insert(group.name.clone(), s);
@@ -133,7 +140,10 @@ fn fcgi_sockets(
 }
 
 /// The process's log paths, creating AUTO files (`create_autochildlogs`).
-pub(super) fn auto_logs(config: &config::Config, pc: &config::ProcessConfig) -> Result<LogFiles, DaemonError> {
+pub(super) fn auto_logs(
+    config: &config::Config,
+    pc: &config::ProcessConfig,
+) -> Result<LogFiles, DaemonError> {
     let sup = &config.supervisord;
     let resolve = |channel: &config::ChannelLog, name: &str| match &channel.logfile {
         config::LogFile::None => Ok(None),

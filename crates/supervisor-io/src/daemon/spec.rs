@@ -80,7 +80,10 @@ mod tests {
         let spec = supervisor_spec(&c);
         assert_eq!(spec.groups.len(), 1);
         let g = &spec.groups[0];
-        assert_eq!((g.name.as_str(), g.priority, g.kind), ("a", 5, GroupKind::Program));
+        assert_eq!(
+            (g.name.as_str(), g.priority, g.kind),
+            ("a", 5, GroupKind::Program)
+        );
         let p = &g.processes[0];
         assert_eq!(p.name, "a");
         assert_eq!(p.priority, 5);

@@ -37,12 +37,16 @@ impl View<'_> {
     /// A process's stdout log file (AUTO already resolved to its real name); `None`
     /// for `NONE`.
     pub fn stdout_logfile(&self, process: ProcessId) -> Option<&Path> {
-        self.table.get(process).and_then(|p| p.logfiles.stdout.as_deref())
+        self.table
+            .get(process)
+            .and_then(|p| p.logfiles.stdout.as_deref())
     }
 
     /// A process's stderr log file; `None` for `NONE` or `redirect_stderr`.
     pub fn stderr_logfile(&self, process: ProcessId) -> Option<&Path> {
-        self.table.get(process).and_then(|p| p.logfiles.stderr.as_deref())
+        self.table
+            .get(process)
+            .and_then(|p| p.logfiles.stderr.as_deref())
     }
 
     /// `getProcessInfo(namespec)` at the current time.
