@@ -3,6 +3,7 @@
 //! never a sleep followed by an assertion.
 
 mod cli;
+mod overrides;
 mod running;
 mod startup_errors;
 mod util;
