@@ -1,6 +1,8 @@
 //! Child output and child exits: one chunk per readable pipe per wakeup, logs, reaping
 //! with the pipes drained first.
 
+use std::os::fd::{AsFd, AsRawFd};
+
 use supervisor_core::{ExitStatus as CoreExit, Input, LogLevel, Pid, ProcessId, Signal};
 
 use super::Daemon;
@@ -50,12 +52,38 @@ impl Daemon {
             // EOF: the child (and everything sharing the pipe) closed it. A read
             // error on a pipe means the same for us.
             Ok(ReadOutcome::Eof) | Err(_) => {
-                if let Some(live) = self.table.get_mut(id).and_then(|p| p.live.as_mut()) {
-                    *live.pipe_mut(channel) = None;
-                }
+                self.pipe_closed(id, channel);
                 Read::Closed
             }
         }
+    }
+
+    /// Forget a pipe at EOF, with 4.3's DEBG line (`fd 6 closed, stopped monitoring
+    /// <POutputDispatcher at … (stdout)>`; the "addresses" are Python object ids there,
+    /// the table slot here).
+    fn pipe_closed(&mut self, id: ProcessId, channel: Channel) {
+        let Some(p) = self.table.get_mut(id) else {
+            return;
+        };
+        let Some(pipe) = p.live.as_mut().and_then(|l| l.pipe_mut(channel).take()) else {
+            return;
+        };
+        let fd = pipe.watched.as_fd().as_raw_fd();
+        drop(pipe);
+        let (group, name) = (p.group.clone(), p.config.name.clone());
+        let state = self
+            .core
+            .process_state(&format!("{group}:{name}"))
+            .map_or("UNKNOWN", |s| s.name());
+        let addr = std::ptr::from_ref(p) as usize;
+        self.log.log(
+            LogLevel::Debug,
+            &format!(
+                "fd {fd} closed, stopped monitoring <POutputDispatcher at {} for <Subprocess at {addr} with name {name} in state {state}> ({})>",
+                addr + 1 + channel as usize,
+                channel.name()
+            ),
+        );
     }
 
     /// Ask for the pipe's next event, unless its log is too far behind the pipe.
