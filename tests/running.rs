@@ -312,3 +312,36 @@ fn term_as_soon_as_started_is_an_orderly_shutdown() {
         std::fs::remove_file(&log).expect("rm log");
     }
 }
+
+#[test]
+fn spawn_errors_match_python() {
+    // recorded from 4.3.0 with the same programs: main log lines (timestamps aside) and the
+    // stderr log of the child that could not chdir
+    let dir = tempdir();
+    let d = dir.path().display();
+    let programs = format!(
+        "[program:nocmd]\ncommand=nosuchprogram\nstartretries=0\n\
+         [program:nodir]\ncommand=sleep 1000\ndirectory=/nonexist\nstartretries=0\n\
+         stderr_logfile={d}/nodir.err\n"
+    );
+    let conf = write(dir.path(), "s.conf", &config_text(dir.path(), &programs));
+    let log = dir.path().join("supervisord.log");
+    let mut daemon = Running::start(dir.path(), &conf, &log, &[]);
+    daemon.wait_log("gave up: nocmd entered FATAL state");
+    let text = daemon.wait_log("gave up: nodir entered FATAL state");
+    for line in [
+        "INFO spawnerr: can't find command 'nosuchprogram'",
+        "INFO gave up: nocmd entered FATAL state, too many start retries too quickly",
+        "WARN exited: nodir (exit status 127; not expected)",
+        "INFO gave up: nodir entered FATAL state, too many start retries too quickly",
+    ] {
+        assert!(text.contains(&format!(" {line}\n")), "{line}\n{text}");
+    }
+    assert_eq!(
+        read(&dir.path().join("nodir.err")),
+        "supervisor: couldn't chdir to /nonexist: ENOENT\n\
+         supervisor: child process was not spawned\n"
+    );
+    daemon.signal(Signal::SIGTERM);
+    assert_eq!(daemon.wait_exit(), Some(0));
+}

@@ -31,6 +31,25 @@ fn unknown_user_in_the_file() {
 }
 
 #[test]
+fn unknown_program_user() {
+    let dir = tempdir();
+    let conf = write(
+        dir.path(),
+        "s.conf",
+        "[supervisord]\n[program:x]\ncommand=sleep 1\nuser=nosuchuser\n",
+    );
+    let got = texts(&run(
+        dir.path(),
+        &["-n", "-c", conf.to_str().expect("utf-8")],
+    ));
+    let message = format!(
+        "Invalid user name nosuchuser in section 'program:x' (file: '{}')",
+        conf.display()
+    );
+    assert_eq!(got, usage(&message));
+}
+
+#[test]
 fn command_line_user_replaces_a_bad_file_user() {
     // 4.3 resolves only the user that wins (-u root); the run then fails at the main log
     let dir = tempdir();
