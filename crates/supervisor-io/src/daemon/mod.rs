@@ -164,6 +164,24 @@ impl Daemon {
     /// reload keeps writing to the same log). Children are all stopped when it
     /// returns `Ok`.
     pub fn run(self) -> Result<(Outcome, MainLog), DaemonError> {
+        // Dropping the pipe restores the handlers that were there before the run.
+        run::run(self).map(|(outcome, log, _pipe)| (outcome, log))
+    }
+
+    /// Use `pipe` — already installed, perhaps holding signals caught before the run —
+    /// instead of installing handlers in [`Daemon::run_with_signals`]: the binary keeps
+    /// one self-pipe from startup across reloads, so no signal ever meets the default
+    /// action between two runs. Implies the binary's behaviour (SIGCHLD drains
+    /// `waitpid(-1)`), whatever `install_signal_handlers` says.
+    pub fn with_signal_pipe(mut self, pipe: SelfPipe) -> Daemon {
+        self.signals = Some(pipe);
+        self
+    }
+
+    /// [`Daemon::run`], handing back the self-pipe still installed (the adopted one, or
+    /// the one `install_signal_handlers` made), with any signal caught after the loop
+    /// ended still queued in it, for the next run to adopt.
+    pub fn run_with_signals(self) -> Result<(Outcome, MainLog, Option<SelfPipe>), DaemonError> {
         run::run(self)
     }
 }

@@ -22,21 +22,27 @@ const LOG_RETRY: Duration = Duration::from_secs(1);
 /// handler is installed (a kernel without pidfds: 4.3's own 1-second loop rate).
 const EXIT_POLL: Duration = Duration::from_secs(1);
 
-pub(super) fn run(mut d: Daemon) -> Result<(Outcome, MainLog), DaemonError> {
-    if d.options.install_signal_handlers {
-        let pipe = SelfPipe::install()?;
-        if let Err(e) = sys::poller_add(&d.poller, pipe.as_fd(), Source::Signals.key()) {
-            return Err(DaemonError::Poller(e));
-        }
-        d.signals = Some(pipe);
+/// The loop; the self-pipe (adopted or installed here) is handed back, still
+/// installed, for the caller to keep or drop.
+pub(super) fn run(mut d: Daemon) -> Result<(Outcome, MainLog, Option<SelfPipe>), DaemonError> {
+    if d.signals.is_none() && d.options.install_signal_handlers {
+        d.signals = Some(SelfPipe::install()?);
     }
+    if let Some(pipe) = &d.signals
+        && let Err(e) = sys::poller_add(&d.poller, pipe.as_fd(), Source::Signals.key())
+    {
+        return Err(DaemonError::Poller(e));
+    }
+    // Signals caught before the run (an adopted pipe) are handled first.
+    d.on_signals();
     let result = main_loop(&mut d);
-    if let Some(pipe) = d.signals.take() {
+    let pipe = d.signals.take();
+    if let Some(pipe) = &pipe {
         let _ = d.poller.delete(pipe.as_fd());
     }
     d.close_everything();
     let outcome = result?;
-    Ok((outcome, d.log))
+    Ok((outcome, d.log, pipe))
 }
 
 fn main_loop(d: &mut Daemon) -> Result<Outcome, DaemonError> {
