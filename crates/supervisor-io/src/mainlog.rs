@@ -135,12 +135,8 @@ impl MainLog {
         if level < self.settings.level {
             return;
         }
-        let line = format!(
-            "{} {} {}\n",
-            asctime(SystemTime::now()),
-            level.code(),
-            message
-        );
+        let asctime = asctime(SystemTime::now());
+        let line = format!("{asctime} {} {message}\n", level.code());
         match &mut self.file {
             Some(file) => match file.write(line.as_bytes()) {
                 Ok(_) => self.failing = false,
@@ -152,9 +148,11 @@ impl MainLog {
                 }
             },
             None if self.settings.target == MainLogTarget::Syslog => {
-                // 4.3's SyslogHandler: one call per line of the formatted record.
-                for part in line.trim_end_matches('\n').split('\n') {
-                    sys::syslog_info(part.as_bytes());
+                // 4.3's SyslogHandler: the record's message split into lines, each
+                // formatted on its own (so each gets the timestamp and level).
+                for part in message.trim_end_matches('\n').split('\n') {
+                    let formatted = format!("{asctime} {} {part}", level.code());
+                    sys::syslog_info(formatted.as_bytes());
                 }
             }
             None => {}
