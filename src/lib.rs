@@ -4,12 +4,13 @@
 //! here so that each can be read and tested on its own:
 //!
 //! ```text
-//!   argv ──► cli::parse ──► options::configfile / options::realize ──► privileges
-//!   (getopt, -h, -v,        (config file, then the command line       (user drop, rlimits)
-//!    value checks)            on top of [supervisord])                       │
-//!                                                                            ▼
-//!   exit 0 ◄── pidfile::remove ◄── Daemon::run ◄── pidfile::write ◄── daemonize ◄── MainLog
-//!                                   │ Restart: read the config again, run again
+//!   argv ─► cli::parse ─► options::realize ─► privileges ─► MainLog ─► signals::Signals
+//!           (-h, -v,       (config file, then   (user drop,   (queued     (handlers from
+//!            getopt,        the command line     rlimits)      CRIT/WARN/   here on, lent
+//!            values)        over [supervisord])                INFO)        to each run)
+//!                                                                              │
+//!   exit 0 ◄─ pidfile removed ◄─ Daemon::run ◄─ pidfile ◄─ daemonize ◄─ Daemon::new
+//!                                 │ Restart: everything again, config re-read from disk
 //! ```
 //!
 //! Every failure is a [`failure::Failure`]: a usage error (`Error: ...` + `For help, use

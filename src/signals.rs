@@ -1,44 +1,44 @@
-//! supervisord's signal handlers outside the daemon's loop.
+//! supervisord's signal handlers, installed once and kept for the life of the process.
 //!
 //! 4.3 installs its handlers (`setsignals`) before it daemonizes and writes the pidfile, and
-//! they stay installed across reloads, so a TERM sent as soon as the pidfile exists is an
-//! exit request. [`supervisor_io::Daemon`] installs its own self-pipe only while its loop
-//! runs. So the binary catches the same signals into its own self-pipe from the start and
-//! again as soon as a run ends, and right before the next run hands what it caught to the
-//! daemon's [`Handle`] and uninstalls (only one self-pipe can exist per process). The daemon
-//! keeps the real handlers while it runs, SIGCHLD reaping included.
+//! they stay installed across reloads, so a TERM sent as soon as the pidfile exists (or
+//! between the two runs of a reload) is an exit request, never the default action. The
+//! binary installs one self-pipe at that point and lends it to each run
+//! ([`supervisor_io::Daemon::with_signal_pipe`]); signals caught while no run is going on
+//! wait in it and are handled first by the next run.
 
 use crate::failure::Failure;
-use supervisor_core::Signal;
-use supervisor_io::{Handle, SelfPipe};
+use supervisor_io::SelfPipe;
 
-/// Signals caught while no daemon loop runs.
+/// The process's self-pipe, when no run holds it.
 #[derive(Debug, Default)]
-pub struct EarlySignals {
+pub struct Signals {
     pipe: Option<SelfPipe>,
+    installed: bool,
 }
 
-impl EarlySignals {
+impl Signals {
     /// Catch TERM, INT, QUIT, HUP, USR2, CHLD (and ignore PIPE, XFSZ) from now on; a
-    /// no-op when already catching.
-    pub fn catch(&mut self) -> Result<(), Failure> {
-        if self.pipe.is_none() {
+    /// no-op after the first call.
+    pub fn install(&mut self) -> Result<(), Failure> {
+        if !self.installed {
             let pipe = SelfPipe::install()
                 .map_err(|e| Failure::fatal(format!("cannot install signal handlers: {e}")))?;
             self.pipe = Some(pipe);
+            self.installed = true;
         }
         Ok(())
     }
 
-    /// Queue what was caught (each signal once, oldest first) on `handle`'s daemon and
-    /// stop catching, so that its run can install the handlers. Call right before
-    /// [`supervisor_io::Daemon::run`].
-    pub fn hand_over(&mut self, handle: &Handle) {
-        if let Some(mut pipe) = self.pipe.take() {
-            for sig in pipe.drain().unwrap_or_default() {
-                // Disconnected cannot happen before run(); nothing to do if it did
-                let _ = handle.signal(Signal(sig));
-            }
+    /// The pipe, for a run to adopt (`None` if not installed or already lent).
+    pub fn lend(&mut self) -> Option<SelfPipe> {
+        self.pipe.take()
+    }
+
+    /// The pipe back from a run that ended (with whatever it caught since).
+    pub fn give_back(&mut self, pipe: Option<SelfPipe>) {
+        if pipe.is_some() {
+            self.pipe = pipe;
         }
     }
 }

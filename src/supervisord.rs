@@ -9,7 +9,7 @@ use crate::failure::Failure;
 use crate::options::{self, Realized};
 use crate::pidfile::Pidfile;
 use crate::privileges::{self, Queued};
-use crate::signals::EarlySignals;
+use crate::signals::Signals;
 use config::pyfmt::repr_str;
 use config::{LoadContext, MessageLevel};
 use std::ffi::OsString;
@@ -27,7 +27,7 @@ pub fn main(argv: impl IntoIterator<Item = OsString>) -> u8 {
     let argv0 = argv.next().unwrap_or_else(|| "supervisord".to_string());
     let args: Vec<String> = argv.collect();
     let mut first = true;
-    let mut signals = EarlySignals::default();
+    let mut signals = Signals::default();
     loop {
         match pass(&argv0, &args, first, &mut signals) {
             Ok(Some(Outcome::Restart)) => first = false,
@@ -41,12 +41,12 @@ pub fn main(argv: impl IntoIterator<Item = OsString>) -> u8 {
 }
 
 /// One pass of the loop: `None` when the command line only asked for help or the version.
-/// Signals are caught from the point 4.3 installs its handlers (see [`EarlySignals`]).
+/// Signals are caught from the point 4.3 installs its handlers (see [`Signals`]).
 fn pass(
     argv0: &str,
     args: &[String],
     first: bool,
-    signals: &mut EarlySignals,
+    signals: &mut Signals,
 ) -> Result<Option<Outcome>, Failure> {
     let ctx = LoadContext::from_system();
     let cli = match cli::parse(argv0, args, &ctx)? {
@@ -65,7 +65,8 @@ fn pass(
     if first {
         privileges::set_rlimits_or_exit(&realized.config, &mut queued)?;
     }
-    let mut log = open_main_log(&realized)?;
+    let settings = MainLogSettings::from_config(&realized.config.supervisord);
+    let mut log = open_main_log(&settings)?;
     flush_messages(&mut log, &realized, &queued);
     if cli.profile_options.is_some() {
         log.log(
@@ -73,53 +74,62 @@ fn pass(
             "--profile_options ignored: there is no Python profiler in this supervisord",
         );
     }
-    signals.catch()?;
-    let s = &realized.config.supervisord;
+    signals.install()?;
+    let s = realized.config.supervisord.clone();
+    // What 4.3 does before daemonizing (old AUTO logs removed, new ones named, fcgi sockets
+    // created): its errors still reach the terminal.
+    let options = DaemonOptions {
+        install_signal_handlers: true,
+    };
+    let (daemon, _handle) = Daemon::new(realized.config, log, options)
+        .map_err(|e| Failure::fatal(e.to_string()))?;
+    // The daemon owns the log now; 4.3's lines between here and the loop go through a
+    // second handle on the same file (appending, like the first).
+    let mut side_log = open_main_log(&settings)?;
     if first && !s.nodaemon {
         daemonize(s.directory.as_deref(), s.umask, &mut |level, text| {
-            log.log(level, text)
+            side_log.log(level, text)
         })?;
     }
     let pidfile = match Pidfile::write(&s.pidfile) {
         Ok(pidfile) => {
             let started = format!("supervisord started with pid {}", std::process::id());
-            log.log(LogLevel::Info, &started);
+            side_log.log(LogLevel::Info, &started);
             Some(pidfile)
         }
         Err(crit) => {
-            log.log(LogLevel::Critical, &crit);
+            side_log.log(LogLevel::Critical, &crit);
             None
         }
     };
-    let options = DaemonOptions {
-        install_signal_handlers: true,
+    drop(side_log);
+    // the handle is for embedders: the binary talks to its daemon through signals
+    let daemon = match signals.lend() {
+        Some(pipe) => daemon.with_signal_pipe(pipe),
+        None => daemon,
     };
-    let outcome = Daemon::new(realized.config, log, options).and_then(|(daemon, handle)| {
-        signals.hand_over(&handle);
-        daemon.run()
-    });
-    // as in 4.3, the handlers stay installed until the next run or the exit (a failure
-    // here is reported by the next pass's catch())
-    let _ = signals.catch();
+    let outcome = daemon.run_with_signals();
     if let Some(pidfile) = pidfile {
         pidfile.remove();
     }
     match outcome {
         // the next pass opens the log again with the settings of the re-read file
-        Ok((outcome, _log)) => Ok(Some(outcome)),
+        Ok((outcome, _log, pipe)) => {
+            signals.give_back(pipe);
+            Ok(Some(outcome))
+        }
         Err(e) => Err(Failure::fatal(e.to_string())),
     }
 }
 
 /// `make_logger`: the main log as `[supervisord]` says; a file that cannot be opened ends
 /// the start (4.3 dies with a traceback and status 1).
-fn open_main_log(realized: &Realized) -> Result<MainLog, Failure> {
-    let settings = MainLogSettings::from_config(&realized.config.supervisord);
+fn open_main_log(settings: &MainLogSettings) -> Result<MainLog, Failure> {
     let shown = match &settings.target {
         MainLogTarget::File(path) => repr_str(&path.to_string_lossy()),
         MainLogTarget::Syslog | MainLogTarget::Nowhere => "syslog".to_string(),
     };
-    MainLog::open(settings).map_err(|e| {
+    MainLog::open(settings.clone()).map_err(|e| {
         Failure::fatal(format!(
             "cannot open the main log file {shown}: {}",
             e.python_text()

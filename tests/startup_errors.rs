@@ -109,3 +109,32 @@ fn nonroot_cannot_become_another_user() {
         .expect("run");
     assert_eq!(texts(&out), usage("Can't drop privilege as nonroot user"));
 }
+
+#[test]
+fn daemon_setup_errors_reach_the_terminal_before_daemonizing() {
+    // 4.3 names AUTO logs (mkstemp) before it forks: `PermissionError: [Errno 13] Permission
+    // denied: '<childlogdir>/p-stdout---supervisor-XXXX.log'` ends its traceback (status 1)
+    use std::os::unix::fs::PermissionsExt;
+    if !nix::unistd::getuid().is_root() {
+        eprintln!("skipped: needs root to drop to a user who cannot write childlogdir");
+        return;
+    }
+    let dir = tempdir();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).expect("chmod");
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).expect("mkdir");
+    std::fs::set_permissions(&logs, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let d = dir.path().display();
+    let text = format!(
+        "[supervisord]\nlogfile={d}/sd.log\npidfile={d}/sd.pid\nchildlogdir={d}/logs\n\
+         user=nobody\n[program:p]\ncommand=sleep 100\n"
+    );
+    write(dir.path(), "s.conf", &text);
+    // no -n: the error must not vanish into a daemon's /dev/null
+    let got = texts(&run(dir.path(), &["-c", "s.conf"]));
+    let message = format!(
+        "Error: cannot create an AUTO log file in {d}/logs: [Errno 13] Permission denied\n"
+    );
+    assert_eq!(got, (String::new(), message, Some(1)));
+    assert!(!dir.path().join("sd.pid").exists());
+}
