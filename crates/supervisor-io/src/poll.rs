@@ -22,9 +22,19 @@ pub(crate) struct Watched {
 }
 
 impl Watched {
-    /// Take ownership of `fd` and watch it (armed).
+    /// Take ownership of `fd` and watch it for reading (armed).
     pub(crate) fn new(fd: OwnedFd, poller: &Arc<Poller>, key: usize) -> io::Result<Watched> {
-        sys::poller_add(poller, fd.as_fd(), key)?;
+        Self::with_interest(fd, poller, Event::readable(key))
+    }
+
+    /// Take ownership of `fd`, registered but silent until [`Watched::want_write`].
+    pub(crate) fn idle(fd: OwnedFd, poller: &Arc<Poller>, key: usize) -> io::Result<Watched> {
+        Self::with_interest(fd, poller, Event::none(key))
+    }
+
+    fn with_interest(fd: OwnedFd, poller: &Arc<Poller>, interest: Event) -> io::Result<Watched> {
+        let key = interest.key;
+        sys::poller_add(poller, fd.as_fd(), interest)?;
         Ok(Watched {
             fd,
             poller: Arc::clone(poller),
@@ -35,6 +45,11 @@ impl Watched {
     /// Ask for the next readable event.
     pub(crate) fn rearm(&self) -> io::Result<()> {
         self.poller.modify(&self.fd, Event::readable(self.key))
+    }
+
+    /// Ask for the next writable event.
+    pub(crate) fn want_write(&self) -> io::Result<()> {
+        self.poller.modify(&self.fd, Event::writable(self.key))
     }
 
     /// Stop delivering events without closing (back-pressure on a child whose log

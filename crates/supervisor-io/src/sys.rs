@@ -379,16 +379,17 @@ pub(crate) fn pidfd_open(pid: i32) -> Result<OwnedFd, Errno> {
     Ok(unsafe { OwnedFd::from_raw_fd(fd) })
 }
 
-/// Register `fd` with `poller` (oneshot, readable, `key`).
+/// Register `fd` with `poller` (oneshot, `interest`).
 ///
-/// Only [`crate::poll::Watched`] calls this: it owns the descriptor and deletes it from
-/// the poller before the descriptor is closed, which is what `Poller::add` demands.
+/// Callers delete the descriptor from the poller before it is closed, which is what
+/// `Poller::add` demands: [`crate::poll::Watched`] in its `Drop`, and the daemon's
+/// loop for the signal self-pipe before it hands the pipe back or drops it.
 pub(crate) fn poller_add(
     poller: &polling::Poller,
     fd: BorrowedFd<'_>,
-    key: usize,
+    interest: polling::Event,
 ) -> std::io::Result<()> {
-    // SAFETY: the caller (`Watched`) keeps `fd` open until it has called
-    // `Poller::delete` for it, in its `Drop`.
-    unsafe { poller.add(&fd, polling::Event::readable(key)) }
+    // SAFETY: every caller keeps `fd` open until it has called `Poller::delete` for it
+    // (see above).
+    unsafe { poller.add(&fd, interest) }
 }

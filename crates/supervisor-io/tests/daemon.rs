@@ -15,5 +15,6 @@ mod fcgi_socket;
 mod flood;
 mod main_log_format;
 mod programs_reach_running;
+mod send_stdin;
 mod shutdown_and_reload;
 mod stop_and_kill;

@@ -3,7 +3,7 @@
 use supervisor_core::{Effect, Input, LogLevel, Pid, ProcessId, SpawnError as CoreSpawnError};
 
 use super::childlog::{Channel, ChildLog};
-use super::process::{Live, Pipe, Source};
+use super::process::{Live, Pipe, Source, StdinPipe};
 use super::{Daemon, Outcome};
 use crate::command::{self, CommandError};
 use crate::errno::python_os_error;
@@ -175,7 +175,13 @@ impl Daemon {
             exit,
             stdout,
             stderr,
-            _stdin: spawned.stdin,
+            stdin: spawned.stdin.and_then(|fd| {
+                let watched = Watched::idle(fd, &self.poller, Source::Stdin(id).key()).ok()?;
+                Some(StdinPipe {
+                    watched,
+                    buffer: Vec::new(),
+                })
+            }),
             holds_socket: socket,
         });
         self.pids.insert(pid, id);

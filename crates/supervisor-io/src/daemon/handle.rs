@@ -34,6 +34,8 @@ pub(crate) enum Command {
     Signal(Signal),
     /// `addProcessGroup` with the group's full config.
     AddGroup(Box<config::GroupConfig>, Sender<Result<Reply, Fault>>),
+    /// `sendProcessStdin(name, chars)`.
+    SendStdin(String, Vec<u8>, Sender<Result<(), Fault>>),
     /// `clearLog`.
     ClearLog(Sender<Result<(), Fault>>),
     /// `clearProcessLogs(name)`.
@@ -121,6 +123,18 @@ impl Handle {
         self.request(Request::RemoveGroup {
             name: name.to_owned(),
         })
+    }
+
+    /// `sendProcessStdin(namespec, chars)`: queue `data` for the child's stdin (BAD_NAME,
+    /// NOT_RUNNING — no pid or stopping —, NO_FILE when its stdin is closed).
+    pub fn send_stdin(
+        &self,
+        namespec: &str,
+        data: impl Into<Vec<u8>>,
+    ) -> Result<Result<(), Fault>, Disconnected> {
+        let (tx, rx) = bounded(1);
+        self.send(Command::SendStdin(namespec.to_owned(), data.into(), tx))?;
+        rx.recv().map_err(|_| Disconnected)
     }
 
     /// `clearLog()`: remove and reopen the main log (NO_FILE without one, FAILED if

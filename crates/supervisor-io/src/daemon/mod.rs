@@ -26,6 +26,7 @@ mod process;
 mod run;
 mod setup;
 pub mod spec;
+mod stdin;
 mod view;
 
 use std::collections::{HashMap, VecDeque};

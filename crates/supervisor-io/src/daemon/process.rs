@@ -1,7 +1,6 @@
 //! The driver's per-process table: what the core does not know (command, logs,
 //! pipes, pid), indexed by the core's `ProcessId`; and the typed poller keys.
 
-use std::os::fd::OwnedFd;
 use std::path::PathBuf;
 
 use supervisor_core::ProcessId;
@@ -18,15 +17,18 @@ pub(crate) enum Source {
     Output(ProcessId, Channel),
     /// A child's pidfd: it exited.
     Exit(ProcessId),
+    /// A child's stdin pipe is writable (`sendProcessStdin` data waits).
+    Stdin(ProcessId),
 }
 
 impl Source {
     pub(crate) fn key(self) -> usize {
         match self {
             Source::Signals => 0,
-            Source::Output(id, Channel::Stdout) => 1 + id.0 as usize * 3,
-            Source::Output(id, Channel::Stderr) => 2 + id.0 as usize * 3,
-            Source::Exit(id) => 3 + id.0 as usize * 3,
+            Source::Output(id, Channel::Stdout) => 1 + id.0 as usize * 4,
+            Source::Output(id, Channel::Stderr) => 2 + id.0 as usize * 4,
+            Source::Exit(id) => 3 + id.0 as usize * 4,
+            Source::Stdin(id) => 4 + id.0 as usize * 4,
         }
     }
 
@@ -34,11 +36,12 @@ impl Source {
         if key == 0 {
             return Some(Source::Signals);
         }
-        let id = ProcessId(u32::try_from((key - 1) / 3).ok()?);
-        Some(match (key - 1) % 3 {
+        let id = ProcessId(u32::try_from((key - 1) / 4).ok()?);
+        Some(match (key - 1) % 4 {
             0 => Source::Output(id, Channel::Stdout),
             1 => Source::Output(id, Channel::Stderr),
-            _ => Source::Exit(id),
+            2 => Source::Exit(id),
+            _ => Source::Stdin(id),
         })
     }
 }
@@ -76,9 +79,18 @@ pub(crate) struct Live {
     pub exit: Option<Watched>,
     pub stdout: Option<Pipe>,
     pub stderr: Option<Pipe>,
-    /// Kept open like supervisord's (a child reading stdin blocks, no EOF).
-    pub _stdin: Option<OwnedFd>,
+    /// The write end of the child's stdin, kept open like supervisord's (a child
+    /// reading stdin blocks rather than sees EOF); `None` for fcgi children and once
+    /// the child closed it.
+    pub stdin: Option<StdinPipe>,
     pub holds_socket: bool,
+}
+
+/// A child's stdin and what `sendProcessStdin` queued for it (`PInputDispatcher`).
+#[derive(Debug)]
+pub(crate) struct StdinPipe {
+    pub watched: Watched,
+    pub buffer: Vec<u8>,
 }
 
 impl Live {
@@ -154,6 +166,8 @@ mod tests {
             Source::Output(ProcessId(7), Channel::Stderr),
             Source::Exit(ProcessId(0)),
             Source::Exit(ProcessId(12345)),
+            Source::Stdin(ProcessId(0)),
+            Source::Stdin(ProcessId(9)),
         ] {
             assert_eq!(Source::from_key(s.key()), Some(s));
         }

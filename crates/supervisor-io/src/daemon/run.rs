@@ -29,7 +29,11 @@ pub(super) fn run(mut d: Daemon) -> Result<(Outcome, MainLog, Option<SelfPipe>),
         d.signals = Some(SelfPipe::install()?);
     }
     if let Some(pipe) = &d.signals
-        && let Err(e) = sys::poller_add(&d.poller, pipe.as_fd(), Source::Signals.key())
+        && let Err(e) = sys::poller_add(
+            &d.poller,
+            pipe.as_fd(),
+            Event::readable(Source::Signals.key()),
+        )
     {
         return Err(DaemonError::Poller(e));
     }
@@ -119,6 +123,9 @@ impl Daemon {
             Source::Signals => self.on_signals(),
             Source::Output(id, channel) => self.read_output(id, channel),
             Source::Exit(id) => self.reap_process(id),
+            Source::Stdin(id) => {
+                self.flush_stdin(id);
+            }
         }
     }
 
@@ -169,6 +176,9 @@ impl Daemon {
                     query(&view);
                 }
                 Command::Signal(sig) => self.inputs.push_back(Input::Signal(sig)),
+                Command::SendStdin(name, data, reply) => {
+                    let _ = reply.send(self.send_stdin(&name, &data));
+                }
                 Command::ClearLog(reply) => {
                     let _ = reply.send(self.clear_main_log());
                 }
