@@ -1,7 +1,7 @@
-//! The daemon running real programs: the example config, shutdown order, reload, the
-//! daemonized mode (pidfile, chdir, umask), a child that cannot exec, the user drop.
+//! The daemon running real programs in the foreground: the example config, shutdown order,
+//! TERM at once, spawn errors, the user drop, the stdout echo.
 
-use crate::util::{Running, alive, config_text, read, tempdir, wait_for, wait_until, write};
+use crate::util::{Running, config_text, read, tempdir, wait_until, write};
 use nix::sys::signal::Signal;
 use std::path::Path;
 
@@ -78,89 +78,6 @@ fn term_stops_groups_in_descending_priority_and_exits_0() {
     assert_eq!(order, ["last", "middle", "first"], "{text}");
     assert!(text.contains("WARN received SIGTERM indicating exit request"));
     assert!(!dir.path().join("supervisord.pid").exists());
-}
-
-#[test]
-fn hup_reload_picks_up_an_edited_config() {
-    let dir = tempdir();
-    let one = "[program:one]\ncommand=sleep 1000\nstartsecs=0\n";
-    let conf = write(dir.path(), "s.conf", &config_text(dir.path(), one));
-    let log = dir.path().join("supervisord.log");
-    let mut daemon = Running::start(dir.path(), &conf, &log, &[]);
-    daemon.wait_log("success: one entered RUNNING state");
-    let two = format!("{one}[program:added]\ncommand=sleep 1000\nstartsecs=0\n");
-    write(dir.path(), "s.conf", &config_text(dir.path(), &two));
-    daemon.signal(Signal::SIGHUP);
-    daemon.wait_log("success: added entered RUNNING state");
-    let text = read(&log);
-    assert!(text.contains("WARN received SIGHUP indicating restart request"));
-    // a reload stops and restarts every child, and the daemon keeps its pid
-    assert!(text.contains("stopped: one"), "{text}");
-    assert_eq!(
-        lines_with(&text, "success: one entered RUNNING").len(),
-        2,
-        "{text}"
-    );
-    assert_eq!(lines_with(&text, "supervisord started with pid").len(), 2);
-    assert_eq!(
-        read(&dir.path().join("supervisord.pid")),
-        format!("{}\n", daemon.child.id())
-    );
-    daemon.signal(Signal::SIGTERM);
-    assert_eq!(daemon.wait_exit(), Some(0));
-}
-
-#[test]
-fn daemonized_writes_its_pidfile_and_the_parent_exits_0() {
-    use std::os::unix::fs::PermissionsExt;
-    let dir = tempdir();
-    let workdir = dir.path().join("work");
-    std::fs::create_dir(&workdir).expect("mkdir");
-    // the child inherits the daemon's cwd (directory=) and umask
-    let program = "[program:toucher]\ncommand=sh -c 'touch made-here; exec sleep 1000'\n\
-                   startsecs=0\n";
-    write(dir.path(), "s.conf", &config_text(dir.path(), program));
-    let out = crate::util::supervisord(dir.path())
-        .args(["-c", "s.conf", "-m", "027", "-d"])
-        .arg(&workdir)
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
-    assert!(out.stdout.is_empty() && out.stderr.is_empty(), "{out:?}");
-    let pidfile = dir.path().join("supervisord.pid");
-    wait_for("the pidfile", || read(&pidfile).ends_with('\n'));
-    let pid: i32 = read(&pidfile).trim().parse().expect("pid");
-    let guard = Kill(pid);
-    let log = dir.path().join("supervisord.log");
-    let text = crate::util::wait_for_text(&log, "success: toucher entered RUNNING state");
-    assert!(
-        text.contains("INFO daemonizing the supervisord process"),
-        "{text}"
-    );
-    assert!(text.contains(&format!(
-        "INFO set current directory: '{}'",
-        workdir.display()
-    )));
-    assert!(text.contains(&format!("INFO supervisord started with pid {pid}\n")));
-    let made = workdir.join("made-here");
-    wait_for("the child's file", || made.exists());
-    let mode = std::fs::metadata(&made).expect("stat").permissions().mode() & 0o777;
-    assert_eq!(mode, 0o640, "umask 027 applies to the children");
-    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), Signal::SIGTERM).expect("kill");
-    wait_for("the daemon to exit", || !alive(pid));
-    assert!(!pidfile.exists(), "pidfile left behind");
-    drop(guard);
-}
-
-/// Kills a daemonized supervisord if a test fails before stopping it.
-struct Kill(i32);
-
-impl Drop for Kill {
-    fn drop(&mut self) {
-        if alive(self.0) {
-            let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(self.0), Signal::SIGTERM);
-        }
-    }
 }
 
 #[test]
@@ -344,56 +261,4 @@ fn spawn_errors_match_python() {
     );
     daemon.signal(Signal::SIGTERM);
     assert_eq!(daemon.wait_exit(), Some(0));
-}
-
-#[test]
-fn term_during_a_reload_still_shuts_down_with_0() {
-    let dir = tempdir();
-    let program = "[program:p]\ncommand=sleep 1000\nstartsecs=0\n";
-    let conf = write(dir.path(), "s.conf", &config_text(dir.path(), program));
-    let log = dir.path().join("supervisord.log");
-    let mut daemon = Running::start(dir.path(), &conf, &log, &[]);
-    daemon.wait_log("success: p entered RUNNING state");
-    daemon.signal(Signal::SIGHUP);
-    daemon.signal(Signal::SIGTERM);
-    assert_eq!(daemon.wait_exit(), Some(0), "{}", read(&log));
-    assert!(!dir.path().join("supervisord.pid").exists());
-}
-
-#[test]
-fn reload_with_a_broken_config_is_a_usage_error() {
-    // 4.3 re-reads the file on SIGHUP after stopping everything; an error then is the same
-    // usage error as at startup (status 2), with the children already stopped
-    use std::io::Read;
-    let dir = tempdir();
-    let program = "[program:p]\ncommand=sleep 1000\nstartsecs=0\n";
-    write(dir.path(), "s.conf", &config_text(dir.path(), program));
-    let log = dir.path().join("supervisord.log");
-    let child = crate::util::supervisord(dir.path())
-        .args(["-n", "-s", "-c", "s.conf"])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut daemon = Running { child, log };
-    daemon.wait_log("success: p entered RUNNING state");
-    write(dir.path(), "s.conf", "[program:p]\ncommand=sleep 1000\n");
-    daemon.signal(Signal::SIGHUP);
-    assert_eq!(daemon.wait_exit(), Some(2));
-    let mut stderr = String::new();
-    let _ = daemon
-        .child
-        .stderr
-        .take()
-        .expect("stderr")
-        .read_to_string(&mut stderr);
-    assert_eq!(
-        stderr,
-        "Error: .ini file does not include supervisord section\nFor help, use supervisord -h\n"
-    );
-    let text = read(&daemon.log);
-    assert!(
-        text.contains("stopped: p (terminated by SIGTERM)"),
-        "{text}"
-    );
-    assert!(!dir.path().join("supervisord.pid").exists());
 }

@@ -3,7 +3,9 @@
 //! never a sleep followed by an assertion.
 
 mod cli;
+mod daemon_mode;
 mod overrides;
+mod reload;
 mod running;
 mod startup_errors;
 mod util;
