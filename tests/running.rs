@@ -262,3 +262,21 @@ fn spawn_errors_match_python() {
     daemon.signal(Signal::SIGTERM);
     assert_eq!(daemon.wait_exit(), Some(0));
 }
+
+#[test]
+fn an_unwritable_pidfile_is_logged_not_fatal() {
+    // 4.3: CRIT `could not write pidfile <path>`, no "started" line, and the run goes on
+    let dir = tempdir();
+    let program = "[program:p]\ncommand=sleep 1000\nstartsecs=0\n";
+    let conf = write(dir.path(), "s.conf", &config_text(dir.path(), program));
+    let log = dir.path().join("supervisord.log");
+    let mut daemon = Running::start(dir.path(), &conf, &log, &["-j", "/proc/sd.pid"]);
+    let text = daemon.wait_log("success: p entered RUNNING state");
+    assert!(
+        text.contains(" CRIT could not write pidfile /proc/sd.pid\n"),
+        "{text}"
+    );
+    assert!(!text.contains("supervisord started with pid"), "{text}");
+    daemon.signal(Signal::SIGTERM);
+    assert_eq!(daemon.wait_exit(), Some(0));
+}
