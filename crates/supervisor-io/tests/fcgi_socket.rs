@@ -78,3 +78,27 @@ fn a_socket_that_cannot_be_created_fails_startup() {
         Ok(_) => panic!("startup should fail"),
     }
 }
+
+#[test]
+fn unix_socket_mode_and_tcp_backlog() {
+    // A port that was free a moment ago.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port");
+    let d = start(&format!(
+        "[fcgi-program:u]\nsocket=unix://{{dir}}/u.sock\nsocket_mode=0660\ncommand=sleep 1000\nstartsecs=0\n\
+         [fcgi-program:t]\nsocket=tcp://127.0.0.1:{port}\nsocket_backlog=5\ncommand=sleep 1000\nstartsecs=0\n"
+    ));
+    d.wait_state("u", ProcessStateCode::Running);
+    d.wait_state("t", ProcessStateCode::Running);
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    let meta = std::fs::metadata(d.path("u.sock")).expect("socket file");
+    assert!(meta.file_type().is_socket());
+    assert_eq!(meta.permissions().mode() & 0o777, 0o660);
+    // The listening socket accepts connections (the children never accept: the
+    // backlog queues them).
+    let conn = std::net::TcpStream::connect(("127.0.0.1", port));
+    assert!(conn.is_ok(), "{conn:?}");
+    d.wait_log(&format!("Creating socket tcp://127.0.0.1:{port}"));
+}
