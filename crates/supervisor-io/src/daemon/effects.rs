@@ -93,19 +93,14 @@ impl Daemon {
     /// `Subprocess.spawn`: resolve, open the logs, fork; `Spawned` or `SpawnFailed`.
     fn spawn_process(&mut self, id: ProcessId) -> Input {
         let failed = |error| Input::SpawnFailed { process: id, error };
-        let resolved = match self.resolve(id) {
-            Ok(r) => r,
-            Err(e) => return failed(e),
-        };
-        if let Err(message) = self.open_logs(id) {
-            return failed(CoreSpawnError::Resources { message });
-        }
-        let Some(p) = self.table.get_mut(id) else {
-            return failed(CoreSpawnError::Resources {
-                message: "unknown process".to_owned(),
-            });
-        };
-        let socket = match self.sockets.get_mut(&p.group) {
+        // As `FastCGISubprocess.spawn`: the socket reference comes first and is given
+        // back when the spawn fails.
+        let group = self
+            .table
+            .get(id)
+            .map(|p| p.group.clone())
+            .unwrap_or_default();
+        let socket = match self.sockets.get_mut(&group) {
             Some(s) => match s.acquire(&mut self.log) {
                 Ok(_) => true,
                 Err(e) => {
@@ -114,6 +109,23 @@ impl Daemon {
                 }
             },
             None => false,
+        };
+        let prepared = self.resolve(id).and_then(|r| {
+            self.open_logs(id)
+                .map(|()| r)
+                .map_err(|message| CoreSpawnError::Resources { message })
+        });
+        let resolved = match prepared {
+            Ok(r) => r,
+            Err(e) => {
+                self.release_socket(socket, &group);
+                return failed(e);
+            }
+        };
+        let Some(p) = self.table.get_mut(id) else {
+            return failed(CoreSpawnError::Resources {
+                message: "unknown process".to_owned(),
+            });
         };
         let stdin = match self.sockets.get(&p.group).and_then(|s| s.fd()) {
             Some(fd) if socket => Stdin::Fd(fd),
@@ -145,16 +157,21 @@ impl Daemon {
         let spawned = match spawned {
             Ok(s) => s,
             Err(e) => {
-                if socket && let Some(s) = self.sockets.get_mut(&p.group) {
-                    s.release(&mut self.log);
-                }
+                self.release_socket(socket, &group);
                 return failed(CoreSpawnError::Resources {
                     message: e.to_string(),
                 });
             }
         };
         let pid = spawned.pid;
-        let watch = |fd, source: Source| Watched::new(fd, &self.poller, source.key()).ok();
+        let mut unwatched = Vec::new();
+        let mut watch = |fd, source: Source| match Watched::new(fd, &self.poller, source.key()) {
+            Ok(w) => Some(w),
+            Err(e) => {
+                unwatched.push(format!("cannot watch {source:?} of pid {pid}: {e}"));
+                None
+            }
+        };
         let exit = sys::pidfd_open(pid)
             .ok()
             .and_then(|fd| watch(fd, Source::Exit(id)));
@@ -185,9 +202,19 @@ impl Daemon {
             holds_socket: socket,
         });
         self.pids.insert(pid, id);
+        for text in unwatched {
+            self.log.log(LogLevel::Error, &text);
+        }
         Input::Spawned {
             process: id,
             pid: Pid(pid),
+        }
+    }
+
+    /// Give back a socket reference taken for a spawn that did not happen.
+    fn release_socket(&mut self, taken: bool, group: &str) {
+        if taken && let Some(s) = self.sockets.get_mut(group) {
+            s.release(&mut self.log);
         }
     }
 
