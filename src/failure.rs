@@ -60,3 +60,21 @@ impl fmt::Display for Failure {
 }
 
 impl std::error::Error for Failure {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_errors_are_two_lines_and_status_2() {
+        let usage = Failure::usage("option --bogus not recognized");
+        assert_eq!(
+            usage.stderr_text("/usr/bin/supervisord"),
+            "Error: option --bogus not recognized\nFor help, use /usr/bin/supervisord -h\n"
+        );
+        assert_eq!(usage.status(), 2);
+        let fatal = Failure::fatal("cannot daemonize");
+        assert_eq!(fatal.stderr_text("x"), "Error: cannot daemonize\n");
+        assert_eq!(fatal.status(), 1);
+    }
+}

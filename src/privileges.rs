@@ -75,7 +75,14 @@ fn drop_privileges(uid: u32, ctx: &LoadContext) -> Result<(), Failure> {
 
 /// `[g.gr_gid for g in grp.getgrall() if user in g.gr_mem]`, from `/etc/group`.
 fn supplementary_groups(user: &str) -> Vec<u32> {
-    let text = std::fs::read_to_string("/etc/group").unwrap_or_default();
+    groups_listing(
+        &std::fs::read_to_string("/etc/group").unwrap_or_default(),
+        user,
+    )
+}
+
+/// The gids of the `group(5)` lines whose member list names `user`.
+fn groups_listing(text: &str, user: &str) -> Vec<u32> {
     text.lines()
         .filter_map(|line| {
             let fields: Vec<&str> = line.split(':').collect();
@@ -145,4 +152,18 @@ pub fn set_rlimits_or_exit(config: &Config, queued: &mut Queued) -> Result<(), F
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn member_lists_name_the_user_exactly() {
+        let group = "root:x:0:\nadm:x:4:syslog,alice\nstaff:x:50:alice2\nbad line\n\
+                     dev:x:60:bob,alice\nnogid:x::alice\n";
+        assert_eq!(groups_listing(group, "alice"), [4, 60]);
+        assert_eq!(groups_listing(group, "bob"), [60]);
+        assert!(groups_listing(group, "ali").is_empty());
+    }
 }

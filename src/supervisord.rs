@@ -81,8 +81,8 @@ fn pass(
     let options = DaemonOptions {
         install_signal_handlers: true,
     };
-    let (daemon, _handle) = Daemon::new(realized.config, log, options)
-        .map_err(|e| Failure::fatal(e.to_string()))?;
+    let (daemon, _handle) =
+        Daemon::new(realized.config, log, options).map_err(|e| Failure::fatal(e.to_string()))?;
     // The daemon owns the log now; 4.3's lines between here and the loop go through a
     // second handle on the same file (appending, like the first).
     let mut side_log = open_main_log(&settings)?;
