@@ -184,3 +184,28 @@ fn minfds_and_minprocs_raise_the_limits() {
     daemon.signal(Signal::SIGTERM);
     assert_eq!(daemon.wait_exit(), Some(0));
 }
+
+#[test]
+fn profile_options_are_accepted_and_said_to_be_ignored() {
+    // 4.3 would run under cProfile and print statistics at exit; there is no profiler here
+    let dir = tempdir();
+    let d = dir.path().display();
+    let conf = write(
+        dir.path(),
+        "s.conf",
+        &format!("[supervisord]\nlogfile={d}/sd.log\npidfile={d}/sd.pid\n"),
+    );
+    let log = dir.path().join("sd.log");
+    let mut daemon = Running::start(
+        dir.path(),
+        &conf,
+        &log,
+        &["--profile_options=cumulative,callers"],
+    );
+    let text = daemon.wait_log("supervisord started with pid");
+    assert!(text.contains(
+        " WARN --profile_options ignored: there is no Python profiler in this supervisord\n"
+    ));
+    daemon.signal(Signal::SIGTERM);
+    assert_eq!(daemon.wait_exit(), Some(0));
+}
