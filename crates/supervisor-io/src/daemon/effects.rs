@@ -1,6 +1,8 @@
 //! Carrying out the core's effects; outcomes are queued as inputs.
 
-use supervisor_core::{Effect, Input, LogLevel, Pid, ProcessId, SpawnError as CoreSpawnError};
+use supervisor_core::{
+    Effect, Input, LogLevel, Pid, ProcessId, Request, SpawnError as CoreSpawnError,
+};
 
 use super::childlog::{Channel, ChildLog};
 use super::process::{Live, Pipe, Source, StdinPipe};
@@ -13,24 +15,43 @@ use crate::spawn::{SpawnRequest, Stderr, Stdin, spawn};
 use crate::sys;
 
 impl Daemon {
-    /// Apply `effects` in order.
+    /// Apply `effects` in order. An effect's outcome (Spawned, CommandChecked,
+    /// KillFailed...) is fed to the core at once, and the effects of that step applied,
+    /// before the next effect of the batch: depth first, so the log reads as 4.3's
+    /// (`spawned: 'a'` before the next group's `Creating socket`).
     pub(super) fn apply_all(&mut self, effects: Vec<Effect>) {
         for effect in effects {
-            self.apply(effect);
+            if let Some(outcome) = self.apply(effect) {
+                self.handle_now(outcome);
+            }
         }
     }
 
-    fn apply(&mut self, effect: Effect) {
+    /// Feed one fact to the core and apply the resulting effects.
+    pub(super) fn handle_now(&mut self, input: Input) {
+        let regroup = matches!(
+            &input,
+            Input::Request {
+                request: Request::AddGroup { .. } | Request::RemoveGroup { .. },
+                ..
+            }
+        );
+        let effects = self.core.handle(super::now(), input);
+        if regroup {
+            // Before the effects: they may spawn the new group's processes.
+            self.sync_groups();
+        }
+        self.apply_all(effects);
+    }
+
+    /// Carry out one effect; its outcome, if the core wants one.
+    fn apply(&mut self, effect: Effect) -> Option<Input> {
         match effect {
             Effect::CheckCommand { check, process } => {
                 let result = self.resolve(process).map(drop);
-                self.inputs
-                    .push_back(Input::CommandChecked { check, result });
+                return Some(Input::CommandChecked { check, result });
             }
-            Effect::Spawn { process, .. } => {
-                let input = self.spawn_process(process);
-                self.inputs.push_back(input);
-            }
+            Effect::Spawn { process, .. } => return Some(self.spawn_process(process)),
             Effect::Kill {
                 pid,
                 signal,
@@ -42,14 +63,12 @@ impl Daemon {
                 } else {
                     KillTarget::Process(pid.0)
                 };
-                if let Some(error) = kill_error(kill(target, signal.0)) {
-                    self.inputs.push_back(Input::KillFailed { pid, error });
-                }
+                return kill_error(kill(target, signal.0))
+                    .map(|error| Input::KillFailed { pid, error });
             }
             Effect::Signal { pid, signal, .. } => {
-                if let Some(error) = kill_error(kill(KillTarget::Process(pid.0), signal.0)) {
-                    self.inputs.push_back(Input::SignalFailed { pid, error });
-                }
+                return kill_error(kill(KillTarget::Process(pid.0), signal.0))
+                    .map(|error| Input::SignalFailed { pid, error });
             }
             Effect::Reply { id, result } => {
                 if let Some(waiting) = self.replies.remove(&id) {
@@ -64,6 +83,7 @@ impl Daemon {
             Effect::Exit { .. } => self.outcome = Some(Outcome::Shutdown),
             Effect::Restart => self.outcome = Some(Outcome::Restart),
         }
+        None
     }
 
     /// `get_execv_args` for a process: split, search, check.

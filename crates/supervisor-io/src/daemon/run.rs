@@ -102,19 +102,7 @@ impl Daemon {
             let Some(input) = self.inputs.pop_front() else {
                 return;
             };
-            let regroup = matches!(
-                &input,
-                Input::Request {
-                    request: Request::AddGroup { .. } | Request::RemoveGroup { .. },
-                    ..
-                }
-            );
-            let effects = self.core.handle(super::now(), input);
-            if regroup {
-                // Before the effects: they may spawn the new group's processes.
-                self.sync_groups();
-            }
-            self.apply_all(effects);
+            self.handle_now(input);
         }
     }
 
