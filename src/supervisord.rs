@@ -54,8 +54,9 @@ fn pass(
         Request::Version => return print_stdout(&format!("{VERSION}\n")),
         Request::Run(cli) => cli,
     };
-    if let Some(warning) = options::search_warning(&cli, &ctx) {
-        // 4.3 prints this through Python's `warnings` (`<options.py>:469: UserWarning: ...`)
+    if let Some(warning) = options::search_warning(&cli, &ctx).filter(|_| first) {
+        // 4.3 prints this through Python's `warnings` (`<options.py>:469: UserWarning: ...`),
+        // whose default filter shows it once per process: not again on a reload
         let _ = writeln!(std::io::stderr(), "{argv0}: UserWarning: {warning}");
     }
     let configfile = options::configfile(&cli, argv0, &ctx)?;

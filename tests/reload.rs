@@ -90,3 +90,46 @@ fn reload_with_a_broken_config_is_a_usage_error() {
     );
     assert!(!dir.path().join("supervisord.pid").exists());
 }
+
+#[test]
+fn the_search_path_warning_is_printed_once() {
+    // found on the search path (supervisord.conf in the cwd); as root 4.3 warns through
+    // Python's `warnings`, which shows a warning once per process, not again on reload
+    use std::io::Read;
+    let dir = tempdir();
+    write(dir.path(), "supervisord.conf", &config_text(dir.path(), ""));
+    let log = dir.path().join("supervisord.log");
+    let child = crate::util::supervisord(dir.path())
+        .args(["-n", "-s"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut daemon = Running { child, log };
+    daemon.wait_log("supervisord started with pid");
+    daemon.signal(Signal::SIGHUP);
+    crate::util::wait_until(
+        &daemon.log,
+        |t| lines_with(t, "supervisord started with pid").len() == 2,
+        "a second start",
+    );
+    daemon.signal(Signal::SIGTERM);
+    assert_eq!(daemon.wait_exit(), Some(0));
+    let mut stderr = String::new();
+    let _ = daemon
+        .child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr);
+    let expected = if nix::unistd::getuid().is_root() {
+        1
+    } else {
+        0
+    };
+    assert_eq!(
+        stderr
+            .matches("UserWarning: Supervisord is running as root")
+            .count(),
+        expected
+    );
+}
