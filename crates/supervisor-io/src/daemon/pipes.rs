@@ -127,7 +127,8 @@ impl Daemon {
             log.append(data, &mut self.log);
             pending = log.pending() > 0;
         }
-        if self.log.level() <= LogLevel::Debug && !data.is_empty() {
+        // Even when stripping left nothing: 4.3 logs the (empty) chunk all the same.
+        if self.log.level() <= LogLevel::Debug {
             let text = debug_text(&p.config.name, channel, data);
             self.log.log(LogLevel::Debug, &text);
         }
