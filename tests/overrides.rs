@@ -209,3 +209,36 @@ fn profile_options_are_accepted_and_said_to_be_ignored() {
     daemon.signal(Signal::SIGTERM);
     assert_eq!(daemon.wait_exit(), Some(0));
 }
+
+#[test]
+fn umask_and_directory_only_apply_when_daemonizing() {
+    // spec §11 item 18: with -n, 4.3 neither changes directory nor sets the umask
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir();
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).expect("mkdir");
+    let d = dir.path().display();
+    let text = format!(
+        "[supervisord]\nlogfile={d}/sd.log\npidfile={d}/sd.pid\n\
+         [program:toucher]\ncommand=sh -c 'touch made-here; exec sleep 1000'\nstartsecs=0\n"
+    );
+    let conf = write(dir.path(), "s.conf", &text);
+    let log = dir.path().join("sd.log");
+    let elsewhere_arg = elsewhere.to_str().expect("utf-8");
+    let mut daemon = Running::start(dir.path(), &conf, &log, &["-d", elsewhere_arg, "-m", "077"]);
+    daemon.wait_log("success: toucher entered RUNNING state");
+    let made = dir.path().join("made-here");
+    wait_for("the child's file", || made.exists());
+    assert!(!elsewhere.join("made-here").exists());
+    let mode = std::fs::metadata(&made).expect("stat").permissions().mode() & 0o777;
+    // the umask the daemon inherited from this test process (read, not set: it is shared)
+    let status = read(Path::new("/proc/self/status"));
+    let inherited = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Umask:"))
+        .and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
+        .expect("Umask in /proc/self/status");
+    assert_eq!(mode, 0o666 & !inherited);
+    daemon.signal(Signal::SIGTERM);
+    assert_eq!(daemon.wait_exit(), Some(0));
+}
