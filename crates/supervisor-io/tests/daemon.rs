@@ -13,6 +13,7 @@ mod child_environment;
 mod child_logs;
 mod fcgi_socket;
 mod flood;
+mod handle_queries;
 mod main_log_format;
 mod programs_reach_running;
 mod send_stdin;

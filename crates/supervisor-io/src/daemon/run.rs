@@ -5,7 +5,7 @@ use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
 
 use polling::{Event, Events};
-use supervisor_core::{Fault, FaultCode, Input, Request, Signal};
+use supervisor_core::{Fault, FaultCode, Input, LogLevel, Request, Signal};
 
 use super::handle::Command;
 use super::process::Source;
@@ -161,7 +161,16 @@ impl Daemon {
                         table: &self.table,
                         main_log: self.log.path(),
                     };
-                    query(&view);
+                    // A query only reads, so a panicking one cannot leave the state
+                    // half-changed: contain it rather than stop supervising. Its caller
+                    // sees `Disconnected` (the answer channel is dropped).
+                    let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        query(&view);
+                    }));
+                    if ran.is_err() {
+                        self.log
+                            .log(LogLevel::Error, "a Handle::query closure panicked");
+                    }
                 }
                 Command::Signal(sig) => self.inputs.push_back(Input::Signal(sig)),
                 Command::SendStdin(name, data, reply) => {
