@@ -20,6 +20,9 @@ fn two_programs_run_and_shut_down() {
         info.description
     );
     d.wait_state("looper", ProcessStateCode::Running);
+    // Everything RUNNING: no deadline left, so the loop waits with no timeout.
+    let due = d.handle.query(|v| v.core().poll_timeout()).expect("alive");
+    assert_eq!(due, None);
     d.wait_log("success: sleeper entered RUNNING state, process has stayed up for > than 1 seconds (startsecs)");
     d.wait_log("'looper' stdout output:\ntick");
     let outcome = d.finish(Signal::TERM);
