@@ -1,7 +1,7 @@
 //! Bad input found at startup: the original's message and status, nothing left running.
 //! Python texts recorded as in `cli.rs` (configs in the recording directory).
 
-use crate::util::{config_text, run, supervisord, tempdir, texts, write};
+use crate::util::{config_text, run, tempdir, texts, write};
 
 fn usage(message: &str) -> (String, String, Option<i32>) {
     (
@@ -101,7 +101,15 @@ fn nonroot_cannot_become_another_user() {
     let dir = tempdir();
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
     write(dir.path(), "s.conf", &config_text(dir.path(), ""));
-    let out = supervisord(dir.path())
+    // The checkout (and so the built binary) may sit below a directory nobody cannot enter
+    // (CI clones into a 0700 temp dir): run a copy that lives in the test's own 0755 dir.
+    let exe = dir.path().join("supervisord");
+    std::fs::copy(crate::util::BIN, &exe).expect("copy the binary");
+    std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let out = std::process::Command::new(&exe)
+        .arg0("supervisord")
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::null())
         .args(["-n", "-c", "s.conf", "-u", "root"])
         .uid(65534)
         .gid(65534)
