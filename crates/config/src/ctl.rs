@@ -9,7 +9,7 @@
 use crate::context::LoadContext;
 use crate::error::{ConfigError, Result};
 use crate::getter::Getter;
-use crate::ini::{IniDocument, decode_utf8};
+use crate::ini::IniDocument;
 use crate::model::CtlOptions;
 use crate::paths;
 use crate::pyfmt::PyDict;
@@ -21,15 +21,7 @@ use std::path::Path;
 /// `.ini file does not include supervisorctl section`; callers without a file at all use
 /// [`CtlOptions::default`]). Errors carry supervisorctl's message text.
 pub fn load_ctl(path: impl AsRef<Path>, ctx: &LoadContext) -> Result<Option<CtlOptions>> {
-    let configfile = path.as_ref().to_string_lossy().into_owned();
-    if !paths::exists(&configfile, ctx) {
-        return Err(ConfigError::new(format!(
-            "could not find config file {configfile}"
-        )));
-    }
-    let bytes = std::fs::read(ctx.cwd.join(&configfile))
-        .map_err(|_| ConfigError::new(format!("could not read config file {configfile}")))?;
-    let text = decode_utf8(&bytes).map_err(|m| ConfigError::new(m).at(path.as_ref(), None))?;
+    let (configfile, text) = crate::load::read_config_file(path.as_ref(), ctx)?;
     read_ctl(&text, &configfile, ctx)
 }
 

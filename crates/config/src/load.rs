@@ -44,15 +44,7 @@ pub fn load_with_args(
     ctx: &LoadContext,
     args: &SupervisordArgs,
 ) -> Result<Loaded> {
-    let configfile = path.as_ref().to_string_lossy().into_owned();
-    if !paths::exists(&configfile, ctx) {
-        return Err(ConfigError::new(format!(
-            "could not find config file {configfile}"
-        )));
-    }
-    let bytes = std::fs::read(ctx.cwd.join(&configfile))
-        .map_err(|_| ConfigError::new(format!("could not read config file {configfile}")))?;
-    let text = decode_utf8(&bytes).map_err(|m| ConfigError::new(m).at(path.as_ref(), None))?;
+    let (configfile, text) = read_config_file(path.as_ref(), ctx)?;
     load_text(&text, &configfile, ctx, args)
 }
 
@@ -60,6 +52,22 @@ pub fn load_with_args(
 /// `[include]` patterns, and the file named in messages). Included files are read from disk.
 pub fn load_str(text: &str, configfile: &str, ctx: &LoadContext) -> Result<Loaded> {
     load_text(text, configfile, ctx, &SupervisordArgs::default())
+}
+
+/// Read the main config file as the original does: `could not find config file <f>` when it
+/// does not exist, `could not read config file <f>` when it cannot be read, and CPython's
+/// decoding error for bytes that are not UTF-8. Returns the name as given and the text.
+pub(crate) fn read_config_file(path: &Path, ctx: &LoadContext) -> Result<(String, String)> {
+    let configfile = path.to_string_lossy().into_owned();
+    if !paths::exists(&configfile, ctx) {
+        return Err(ConfigError::new(format!(
+            "could not find config file {configfile}"
+        )));
+    }
+    let bytes = std::fs::read(ctx.cwd.join(&configfile))
+        .map_err(|_| ConfigError::new(format!("could not read config file {configfile}")))?;
+    let text = decode_utf8(&bytes).map_err(|m| ConfigError::new(m).at(path, None))?;
+    Ok((configfile, text))
 }
 
 fn load_text(

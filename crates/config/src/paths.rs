@@ -99,30 +99,27 @@ pub(crate) fn normalize_path(p: &str, ctx: &LoadContext) -> String {
     abspath(&expanduser(p, ctx), ctx)
 }
 
-/// `os.path.isdir`, relative paths taken against the context's cwd.
-pub(crate) fn isdir(p: &str, ctx: &LoadContext) -> bool {
+/// The filesystem path Python would stat for `p`: relative paths are taken against the
+/// context's cwd; `None` for what `os.stat` rejects outright (empty, NUL bytes).
+fn stat_path(p: &str, ctx: &LoadContext) -> Option<std::path::PathBuf> {
     if p.is_empty() || p.contains('\0') {
-        return false;
+        return None;
     }
-    let path = if p.starts_with('/') {
+    Some(if p.starts_with('/') {
         Path::new(p).to_path_buf()
     } else {
         ctx.cwd.join(p)
-    };
-    std::fs::metadata(path).map(|m| m.is_dir()).unwrap_or(false)
+    })
+}
+
+/// `os.path.isdir`, relative paths taken against the context's cwd.
+pub(crate) fn isdir(p: &str, ctx: &LoadContext) -> bool {
+    stat_path(p, ctx).is_some_and(|path| std::fs::metadata(path).is_ok_and(|m| m.is_dir()))
 }
 
 /// `os.path.exists`, relative paths taken against the context's cwd.
 pub(crate) fn exists(p: &str, ctx: &LoadContext) -> bool {
-    if p.is_empty() || p.contains('\0') {
-        return false;
-    }
-    let path = if p.starts_with('/') {
-        Path::new(p).to_path_buf()
-    } else {
-        ctx.cwd.join(p)
-    };
-    std::fs::metadata(path).is_ok()
+    stat_path(p, ctx).is_some_and(|path| std::fs::metadata(path).is_ok())
 }
 
 #[cfg(test)]

@@ -7,7 +7,6 @@
 //! `date +{'ENV_HOME': ...}` in 4.3). [`PyDict`] keeps insertion order so that rendering
 //! matches Python's, and [`percent_format`] reproduces CPython's parser and its error texts.
 
-
 /// A value in an expansion dict: supervisord only ever puts `str` and `int` there.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PyValue {
@@ -84,8 +83,8 @@ impl PyDict {
     }
 }
 
-pub use supervisor_core::pyrepr::repr_str;
 use supervisor_core::pyrepr::push_escape;
+pub use supervisor_core::pyrepr::repr_str;
 
 /// `ascii()` applied to an already-`repr`ed text: escape every non-ASCII character.
 pub(crate) fn ascii_escape(repr: &str) -> String {

@@ -13,28 +13,71 @@ mod nonprintable;
 ///
 /// Printability is `str.isprintable` of Python 3.11 (Unicode 14.0).
 pub fn repr_str(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::with_capacity(s.len() + 2);
+    repr_bytes(s.as_bytes())
+}
+
+/// `repr(os.fsdecode(b))`: like [`repr_str`], with each invalid UTF-8 byte shown as the
+/// lone surrogate Python's `surrogateescape` handler makes of it (`\udcff`) — how
+/// supervisord prints paths and commands that are not valid UTF-8.
+pub fn repr_bytes(b: &[u8]) -> String {
+    let chunks: Vec<_> = b.utf8_chunks().collect();
+    let has_single = chunks.iter().any(|c| c.valid().contains('\''));
+    let has_double = chunks.iter().any(|c| c.valid().contains('"'));
+    let quote = if has_single && !has_double { '"' } else { '\'' };
+    let mut out = String::with_capacity(b.len() + 2);
     out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
+    for chunk in chunks {
+        for c in chunk.valid().chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                c if c == quote => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                c if is_printable(c) => out.push(c),
+                c => push_escape(&mut out, c),
             }
-            c if is_printable(c) => out.push(c),
-            c => push_escape(&mut out, c),
+        }
+        for byte in chunk.invalid() {
+            let _ = write!(out, "\\udc{byte:02x}");
         }
     }
     out.push(quote);
+    out
+}
+
+/// `repr(b)` for a Python `bytes` object: `b'...'`, printable ASCII as is, `\\`, the
+/// quote, `\t`, `\n`, `\r` escaped, every other byte as `\xNN`. supervisord logs
+/// undecodable child output and listener protocol bytes this way (`b'RESULT 2\nOK'`).
+pub fn repr_bytes_literal(b: &[u8]) -> String {
+    let quote = if b.contains(&b'\'') && !b.contains(&b'"') {
+        b'"'
+    } else {
+        b'\''
+    };
+    let mut out = String::with_capacity(b.len() + 3);
+    out.push('b');
+    out.push(char::from(quote));
+    for &byte in b {
+        match byte {
+            b'\\' => out.push_str("\\\\"),
+            b'\t' => out.push_str("\\t"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            q if q == quote => {
+                out.push('\\');
+                out.push(char::from(q));
+            }
+            0x20..=0x7e => out.push(char::from(byte)),
+            _ => {
+                let _ = write!(out, "\\x{byte:02x}");
+            }
+        }
+    }
+    out.push(char::from(quote));
     out
 }
 
@@ -66,4 +109,3 @@ fn is_printable(c: char) -> bool {
         })
         .is_err()
 }
-

@@ -66,11 +66,7 @@ const SIGNAL_NAMES: &[(&str, i32)] = &[
 
 /// The display name supervisord uses for each number (`options.signame`): where Python
 /// has two names for a number, the later definition wins (`SIGABRT`, `SIGCHLD`, `SIGPOLL`).
-const DISPLAY_NAMES: &[(i32, &str)] = &[
-    (6, "SIGABRT"),
-    (17, "SIGCHLD"),
-    (29, "SIGPOLL"),
-];
+const DISPLAY_NAMES: &[(i32, &str)] = &[(6, "SIGABRT"), (17, "SIGCHLD"), (29, "SIGPOLL")];
 
 impl Signal {
     /// SIGHUP: supervisord reloads.
@@ -92,8 +88,15 @@ impl Signal {
     /// ignoring surrounding whitespace (`TERM`, `sigkill`, ` int `).
     pub fn from_name(name: &str) -> Option<Signal> {
         let upper = name.trim().to_ascii_uppercase();
-        let full = if upper.starts_with("SIG") { upper } else { format!("SIG{upper}") };
-        SIGNAL_NAMES.iter().find(|(n, _)| *n == full).map(|&(_, num)| Signal(num))
+        let full = if upper.starts_with("SIG") {
+            upper
+        } else {
+            format!("SIG{upper}")
+        };
+        SIGNAL_NAMES
+            .iter()
+            .find(|(n, _)| *n == full)
+            .map(|&(_, num)| Signal(num))
     }
 
     /// Whether supervisord 4.3 accepts this number: the values of all `SIG*` attributes
@@ -183,7 +186,10 @@ impl ProcessStateCode {
     }
     /// STOPPED_STATES: STOPPED, EXITED, FATAL, UNKNOWN.
     pub fn is_stopped(self) -> bool {
-        matches!(self, Self::Stopped | Self::Exited | Self::Fatal | Self::Unknown)
+        matches!(
+            self,
+            Self::Stopped | Self::Exited | Self::Fatal | Self::Unknown
+        )
     }
     /// RUNNING_STATES: RUNNING, BACKOFF, STARTING.
     pub fn is_running(self) -> bool {
@@ -299,7 +305,10 @@ pub struct Fault {
 impl Fault {
     /// A fault with detail text.
     pub fn new(code: FaultCode, detail: impl Into<String>) -> Self {
-        Fault { code, detail: detail.into() }
+        Fault {
+            code,
+            detail: detail.into(),
+        }
     }
 }
 
@@ -381,7 +390,10 @@ mod tests {
 
     #[test]
     fn fault_string_format() {
-        assert_eq!(Fault::new(FaultCode::BadName, "x").to_string(), "BAD_NAME: x");
+        assert_eq!(
+            Fault::new(FaultCode::BadName, "x").to_string(),
+            "BAD_NAME: x"
+        );
         assert_eq!(Fault::new(FaultCode::Success, "").to_string(), "SUCCESS");
     }
 }
