@@ -1,0 +1,1 @@
+//! eventproto: being written.
