@@ -3,6 +3,7 @@
 //! never a sleep followed by an assertion.
 
 mod cli;
+mod ctl;
 mod daemon_mode;
 mod overrides;
 mod reload;
