@@ -7,6 +7,7 @@ mod ctl;
 mod daemon_mode;
 mod overrides;
 mod reload;
+mod rpc;
 mod running;
 mod startup_errors;
 mod util;
