@@ -1,0 +1,410 @@
+//! Method resolution and argument validation: a `(methodName, params)` pair becomes a
+//! typed [`Call`] or the fault 4.3 answers (`traverse` in `supervisor/xmlrpc.py`).
+
+use supervisor_core::{Fault, FaultCode};
+
+use crate::table::METHODS;
+use crate::value::Value;
+
+/// A child log stream named by a method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    /// `...Stdout...` (and the b/c aliases without a stream name).
+    Stdout,
+    /// `...Stderr...`.
+    Stderr,
+}
+
+/// Every callable method with its validated arguments. Aliases map to the same
+/// variant (`readMainLog` is `ReadLog`, `getVersion` is `GetApiVersion`, ...).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Call {
+    /// `system.listMethods()`.
+    ListMethods,
+    /// `system.methodHelp(name)`.
+    MethodHelp(String),
+    /// `system.methodSignature(name)`.
+    MethodSignature(String),
+    /// `system.multicall(calls)`: the raw call structs; see [`multicall_item`].
+    Multicall(Vec<Value>),
+    /// `getAPIVersion()`, `getVersion()`.
+    GetApiVersion,
+    /// `getSupervisorVersion()`.
+    GetSupervisorVersion,
+    /// `getIdentification()`.
+    GetIdentification,
+    /// `getState()`.
+    GetState,
+    /// `getPID()`.
+    GetPid,
+    /// `readLog(offset, length)`, `readMainLog`.
+    ReadLog {
+        /// Start (negative: from the end).
+        offset: i64,
+        /// Bytes (0: to the end).
+        length: i64,
+    },
+    /// `clearLog()`.
+    ClearLog,
+    /// `shutdown()`.
+    Shutdown,
+    /// `restart()`.
+    Restart,
+    /// `reloadConfig()`.
+    ReloadConfig,
+    /// `addProcessGroup(name)`.
+    AddProcessGroup(String),
+    /// `removeProcessGroup(name)`.
+    RemoveProcessGroup(String),
+    /// `startProcess(name, wait=True)`.
+    StartProcess {
+        /// Namespec.
+        name: String,
+        /// Answer once RUNNING.
+        wait: bool,
+    },
+    /// `startProcessGroup(name, wait=True)`.
+    StartProcessGroup {
+        /// Group name.
+        name: String,
+        /// Wait for each process.
+        wait: bool,
+    },
+    /// `startAllProcesses(wait=True)`.
+    StartAllProcesses {
+        /// Wait for each process.
+        wait: bool,
+    },
+    /// `stopProcess(name, wait=True)`.
+    StopProcess {
+        /// Namespec.
+        name: String,
+        /// Answer once stopped.
+        wait: bool,
+    },
+    /// `stopProcessGroup(name, wait=True)`.
+    StopProcessGroup {
+        /// Group name.
+        name: String,
+        /// Wait for each process.
+        wait: bool,
+    },
+    /// `stopAllProcesses(wait=True)`.
+    StopAllProcesses {
+        /// Wait for each process.
+        wait: bool,
+    },
+    /// `signalProcess(name, signal)`.
+    SignalProcess {
+        /// Namespec.
+        name: String,
+        /// Signal name or number as sent.
+        signal: String,
+    },
+    /// `signalProcessGroup(name, signal)`.
+    SignalProcessGroup {
+        /// Group name.
+        name: String,
+        /// Signal name or number as sent.
+        signal: String,
+    },
+    /// `signalAllProcesses(signal)`.
+    SignalAllProcesses {
+        /// Signal name or number as sent.
+        signal: String,
+    },
+    /// `getAllConfigInfo()`.
+    GetAllConfigInfo,
+    /// `getProcessInfo(name)`.
+    GetProcessInfo(String),
+    /// `getAllProcessInfo()`.
+    GetAllProcessInfo,
+    /// `readProcessStdoutLog`/`readProcessLog`/`readProcessStderrLog(name, offset, length)`.
+    ReadProcessLog {
+        /// Namespec.
+        name: String,
+        /// Which log.
+        stream: Stream,
+        /// Start (negative: from the end).
+        offset: i64,
+        /// Bytes (0: to the end).
+        length: i64,
+    },
+    /// `tailProcessStdoutLog`/`tailProcessLog`/`tailProcessStderrLog(name, offset, length)`.
+    TailProcessLog {
+        /// Namespec.
+        name: String,
+        /// Which log.
+        stream: Stream,
+        /// Where the client's last read ended.
+        offset: i64,
+        /// At most this many bytes.
+        length: i64,
+    },
+    /// `clearProcessLogs(name)`, `clearProcessLog`.
+    ClearProcessLogs(String),
+    /// `clearAllProcessLogs()`.
+    ClearAllProcessLogs,
+    /// `sendProcessStdin(name, chars)`.
+    SendProcessStdin {
+        /// Namespec.
+        name: String,
+        /// Text to write (UTF-8 encoded).
+        chars: String,
+    },
+    /// `sendRemoteCommEvent(type, data)`.
+    SendRemoteCommEvent {
+        /// The event's `type`.
+        kind: String,
+        /// The event's body.
+        data: String,
+    },
+    /// `clearFatal()` (not in 4.3, not listed): supervisord back from FATAL to RUNNING.
+    ClearFatal,
+    /// `getFatalReasons()` (not in 4.3, not listed): why supervisord is FATAL.
+    GetFatalReasons,
+}
+
+/// Which namespaces a server publishes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Namespaces {
+    /// `[rpcinterface:supervisor]` is configured (without it only `system.*` exists).
+    pub supervisor: bool,
+}
+
+impl Call {
+    /// Whether 4.3 checks supervisord's state first (`_update`), faulting
+    /// SHUTDOWN_STATE while it shuts down or restarts: every `supervisor.*` method
+    /// except `sendRemoteCommEvent`.
+    pub fn checks_state(&self) -> bool {
+        !matches!(
+            self,
+            Call::ListMethods
+                | Call::MethodHelp(_)
+                | Call::MethodSignature(_)
+                | Call::Multicall(_)
+                | Call::SendRemoteCommEvent { .. }
+        )
+    }
+}
+
+/// `system.listMethods()`: the sorted names (41 with the supervisor namespace).
+pub fn list_methods(ns: Namespaces) -> Vec<&'static str> {
+    METHODS
+        .iter()
+        .map(|(name, _, _)| *name)
+        .filter(|name| ns.supervisor || name.starts_with("system."))
+        .collect()
+}
+
+/// `system.methodHelp(name)`: the docstring; SIGNATURE_UNSUPPORTED if unknown.
+pub fn method_help(ns: Namespaces, name: &str) -> Result<&'static str, Fault> {
+    published(ns, name)
+        .map(|(_, _, doc)| *doc)
+        .ok_or_else(|| Fault::new(FaultCode::SignatureUnsupported, ""))
+}
+
+/// `system.methodSignature(name)`: `[return type, param types...]`.
+pub fn method_signature(ns: Namespaces, name: &str) -> Result<&'static [&'static str], Fault> {
+    published(ns, name)
+        .and_then(|(_, sig, _)| *sig)
+        .ok_or_else(|| Fault::new(FaultCode::SignatureUnsupported, ""))
+}
+
+type Entry = (&'static str, Option<&'static [&'static str]>, &'static str);
+
+fn published(ns: Namespaces, name: &str) -> Option<&'static Entry> {
+    METHODS
+        .iter()
+        .find(|(n, _, _)| *n == name && (ns.supervisor || n.starts_with("system.")))
+}
+
+fn unknown() -> Fault {
+    Fault::new(FaultCode::UnknownMethod, "")
+}
+
+fn incorrect() -> Fault {
+    Fault::new(FaultCode::IncorrectParameters, "")
+}
+
+/// Resolve `method` and validate `params` as 4.3's `traverse` would: only
+/// `namespace.method` names (CVE-2017-11610), no leading underscore, a known method;
+/// then the argument count (Python's `TypeError` → INCORRECT_PARAMETERS). Argument
+/// types are checked too (INCORRECT_PARAMETERS), where 4.3 often failed deeper with
+/// an HTTP 500.
+pub fn parse_call(ns: Namespaces, method: &str, params: &[Value]) -> Result<Call, Fault> {
+    let parts: Vec<&str> = method.split('.').collect();
+    let [namespace, name] = parts.as_slice() else {
+        return Err(unknown());
+    };
+    if name.starts_with('_') {
+        return Err(unknown());
+    }
+    match *namespace {
+        "system" => system_call(name, params),
+        "supervisor" if ns.supervisor => supervisor_call(name, params),
+        _ => Err(unknown()),
+    }
+}
+
+/// One element of a `system.multicall` array: `INCORRECT_PARAMETERS: No methodName`
+/// without a name, `INCORRECT_PARAMETERS: Recursive system.multicall forbidden` for a
+/// nested multicall, else [`parse_call`].
+pub fn multicall_item(ns: Namespaces, item: &Value) -> Result<Call, Fault> {
+    let name = match item.member("methodName") {
+        Some(Value::String(s)) => s.as_str(),
+        Some(_) => return Err(incorrect()),
+        None => return Err(Fault::new(FaultCode::IncorrectParameters, "No methodName")),
+    };
+    if name == "system.multicall" {
+        return Err(Fault::new(
+            FaultCode::IncorrectParameters,
+            "Recursive system.multicall forbidden",
+        ));
+    }
+    let params = match item.member("params") {
+        Some(Value::Array(params)) => params.as_slice(),
+        Some(_) => return Err(incorrect()),
+        None => &[],
+    };
+    parse_call(ns, name, params)
+}
+
+fn system_call(name: &str, p: &[Value]) -> Result<Call, Fault> {
+    Ok(match (name, p) {
+        ("listMethods", []) => Call::ListMethods,
+        ("methodHelp", [n]) => Call::MethodHelp(string(n)?),
+        ("methodSignature", [n]) => Call::MethodSignature(string(n)?),
+        ("multicall", [Value::Array(calls)]) => Call::Multicall(calls.clone()),
+        ("listMethods" | "methodHelp" | "methodSignature" | "multicall", _) => {
+            return Err(incorrect());
+        }
+        _ => return Err(unknown()),
+    })
+}
+
+fn supervisor_call(name: &str, p: &[Value]) -> Result<Call, Fault> {
+    use Stream::{Stderr, Stdout};
+    let read = |stream, p: &[Value]| -> Result<Call, Fault> {
+        let [n, o, l] = p else { return Err(incorrect()) };
+        Ok(Call::ReadProcessLog { name: string(n)?, stream, offset: int(o)?, length: int(l)? })
+    };
+    let tail = |stream, p: &[Value]| -> Result<Call, Fault> {
+        let [n, o, l] = p else { return Err(incorrect()) };
+        Ok(Call::TailProcessLog { name: string(n)?, stream, offset: int(o)?, length: int(l)? })
+    };
+    // (name, wait=True) and (wait=True) signatures.
+    let named_wait = |p: &[Value]| -> Result<(String, bool), Fault> {
+        match p {
+            [n] => Ok((string(n)?, true)),
+            [n, w] => Ok((string(n)?, truthy(w))),
+            _ => Err(incorrect()),
+        }
+    };
+    let wait = |p: &[Value]| -> Result<bool, Fault> {
+        match p {
+            [] => Ok(true),
+            [w] => Ok(truthy(w)),
+            _ => Err(incorrect()),
+        }
+    };
+    let none = |p: &[Value], call: Call| if p.is_empty() { Ok(call) } else { Err(incorrect()) };
+    let one = |p: &[Value]| match p {
+        [n] => string(n),
+        _ => Err(incorrect()),
+    };
+    let two = |p: &[Value]| match p {
+        [a, b] => Ok((string(a)?, string(b)?)),
+        _ => Err(incorrect()),
+    };
+    match name {
+        "getAPIVersion" | "getVersion" => none(p, Call::GetApiVersion),
+        "getSupervisorVersion" => none(p, Call::GetSupervisorVersion),
+        "getIdentification" => none(p, Call::GetIdentification),
+        "getState" => none(p, Call::GetState),
+        "getPID" => none(p, Call::GetPid),
+        "readLog" | "readMainLog" => match p {
+            [o, l] => Ok(Call::ReadLog { offset: int(o)?, length: int(l)? }),
+            _ => Err(incorrect()),
+        },
+        "clearLog" => none(p, Call::ClearLog),
+        "shutdown" => none(p, Call::Shutdown),
+        "restart" => none(p, Call::Restart),
+        "reloadConfig" => none(p, Call::ReloadConfig),
+        "addProcessGroup" => one(p).map(Call::AddProcessGroup),
+        "removeProcessGroup" => one(p).map(Call::RemoveProcessGroup),
+        "startProcess" => named_wait(p).map(|(name, wait)| Call::StartProcess { name, wait }),
+        "startProcessGroup" => named_wait(p).map(|(name, wait)| Call::StartProcessGroup { name, wait }),
+        "startAllProcesses" => wait(p).map(|wait| Call::StartAllProcesses { wait }),
+        "stopProcess" => named_wait(p).map(|(name, wait)| Call::StopProcess { name, wait }),
+        "stopProcessGroup" => named_wait(p).map(|(name, wait)| Call::StopProcessGroup { name, wait }),
+        "stopAllProcesses" => wait(p).map(|wait| Call::StopAllProcesses { wait }),
+        "signalProcess" => match p {
+            [n, s] => Ok(Call::SignalProcess { name: string(n)?, signal: signal(s)? }),
+            _ => Err(incorrect()),
+        },
+        "signalProcessGroup" => match p {
+            [n, s] => Ok(Call::SignalProcessGroup { name: string(n)?, signal: signal(s)? }),
+            _ => Err(incorrect()),
+        },
+        "signalAllProcesses" => match p {
+            [s] => Ok(Call::SignalAllProcesses { signal: signal(s)? }),
+            _ => Err(incorrect()),
+        },
+        "getAllConfigInfo" => none(p, Call::GetAllConfigInfo),
+        "getProcessInfo" => one(p).map(Call::GetProcessInfo),
+        "getAllProcessInfo" => none(p, Call::GetAllProcessInfo),
+        "readProcessStdoutLog" | "readProcessLog" => read(Stdout, p),
+        "readProcessStderrLog" => read(Stderr, p),
+        "tailProcessStdoutLog" | "tailProcessLog" => tail(Stdout, p),
+        "tailProcessStderrLog" => tail(Stderr, p),
+        "clearProcessLogs" | "clearProcessLog" => one(p).map(Call::ClearProcessLogs),
+        "clearAllProcessLogs" => none(p, Call::ClearAllProcessLogs),
+        "sendProcessStdin" => two(p).map(|(name, chars)| Call::SendProcessStdin { name, chars }),
+        "sendRemoteCommEvent" => {
+            two(p).map(|(kind, data)| Call::SendRemoteCommEvent { kind, data })
+        }
+        "clearFatal" => none(p, Call::ClearFatal),
+        "getFatalReasons" => none(p, Call::GetFatalReasons),
+        _ => Err(unknown()),
+    }
+}
+
+fn string(v: &Value) -> Result<String, Fault> {
+    match v {
+        Value::String(s) => Ok(s.clone()),
+        _ => Err(incorrect()),
+    }
+}
+
+/// Python's `int(x)` for the values that can reach it: ints, bools, digit strings.
+fn int(v: &Value) -> Result<i64, Fault> {
+    match v {
+        Value::Int(i) => Ok(*i),
+        Value::Bool(b) => Ok(i64::from(*b)),
+        Value::String(s) => s.trim().parse().map_err(|_| incorrect()),
+        _ => Err(incorrect()),
+    }
+}
+
+/// A signal as a name or a number (`signal_number` takes both).
+fn signal(v: &Value) -> Result<String, Fault> {
+    match v {
+        Value::String(s) => Ok(s.clone()),
+        Value::Int(i) => Ok(i.to_string()),
+        _ => Err(incorrect()),
+    }
+}
+
+/// Python truthiness, for `wait`.
+fn truthy(v: &Value) -> bool {
+    match v {
+        Value::Int(i) => *i != 0,
+        Value::Bool(b) => *b,
+        Value::String(s) | Value::DateTime(s) => !s.is_empty(),
+        Value::Double(d) => *d != 0.0,
+        Value::Array(a) => !a.is_empty(),
+        Value::Struct(m) => !m.is_empty(),
+        Value::Nil => false,
+    }
+}
