@@ -20,6 +20,7 @@ mod effects;
 mod fcgi;
 mod groups;
 mod handle;
+mod http;
 mod logops;
 mod pipes;
 mod process;
@@ -94,6 +95,12 @@ pub enum DaemonError {
         /// Python's text of the error.
         error: String,
     },
+    /// An HTTP server socket could not be opened: 4.3's usage-error text (`Another
+    /// program is already listening on a port that one of our HTTP servers is
+    /// configured to use. ...`, `Cannot open an HTTP server: socket.error reported
+    /// errno.EACCES (13)`); supervisord exits with status 2.
+    #[error("{0}")]
+    Http(String),
     /// Waiting in the poller failed for another reason than a signal.
     #[error("poll failed: {0}")]
     Poll(#[source] std::io::Error),
@@ -129,6 +136,8 @@ pub struct Daemon {
     exit_poll_at: Option<Instant>,
     signals: Option<SelfPipe>,
     outcome: Option<Outcome>,
+    /// The HTTP servers and their connections.
+    http: http::Http,
 }
 
 impl std::fmt::Debug for Daemon {
@@ -167,6 +176,13 @@ impl Daemon {
     pub fn run(self) -> Result<(Outcome, MainLog), DaemonError> {
         // Dropping the pipe restores the handlers that were there before the run.
         run::run(self).map(|(outcome, log, _pipe)| (outcome, log))
+    }
+
+    /// The configuration file `supervisor.reloadConfig` re-reads (without one it
+    /// answers CANT_REREAD).
+    pub fn with_config_file(mut self, path: impl Into<std::path::PathBuf>) -> Daemon {
+        self.http.config_file = Some(path.into());
+        self
     }
 
     /// Use `pipe` — already installed, perhaps holding signals caught before the run —

@@ -19,7 +19,16 @@ pub(crate) enum Source {
     Exit(ProcessId),
     /// A child's stdin pipe is writable (`sendProcessStdin` data waits).
     Stdin(ProcessId),
+    /// An HTTP server's listening socket (index in the config's server list).
+    Listener(usize),
+    /// An HTTP client connection.
+    Conn(u64),
 }
+
+/// Poller keys at and above this are HTTP sources (process keys stay below 2^35).
+const HTTP_KEYS: usize = 1 << 40;
+/// Connection keys start here; listener keys lie between the two.
+const CONN_KEYS: usize = 1 << 41;
 
 impl Source {
     pub(crate) fn key(self) -> usize {
@@ -29,12 +38,20 @@ impl Source {
             Source::Output(id, Channel::Stderr) => 2 + id.0 as usize * 4,
             Source::Exit(id) => 3 + id.0 as usize * 4,
             Source::Stdin(id) => 4 + id.0 as usize * 4,
+            Source::Listener(i) => HTTP_KEYS + i,
+            Source::Conn(c) => CONN_KEYS + c as usize,
         }
     }
 
     pub(crate) fn from_key(key: usize) -> Option<Source> {
         if key == 0 {
             return Some(Source::Signals);
+        }
+        if key >= CONN_KEYS {
+            return Some(Source::Conn((key - CONN_KEYS) as u64));
+        }
+        if key >= HTTP_KEYS {
+            return Some(Source::Listener(key - HTTP_KEYS));
         }
         let id = ProcessId(u32::try_from((key - 1) / 4).ok()?);
         Some(match (key - 1) % 4 {

@@ -55,13 +55,18 @@ fn main_loop(d: &mut Daemon) -> Result<Outcome, DaemonError> {
     let mut events = Events::new();
     loop {
         d.feed_inputs();
+        // Deferred HTTP answers settle as the core replies; what they start (the
+        // next call of a multicall) is fed at once.
+        while d.outcome.is_none() && d.http_settle() {
+            d.feed_inputs();
+        }
         if let Some(outcome) = d.outcome {
             return Ok(outcome);
         }
         if d.exit_poll_at.is_none() && d.unwatched_exits() {
             d.exit_poll_at = Some(Instant::now() + EXIT_POLL);
         }
-        let deadline = [d.core.poll_timeout(), d.retry_at, d.exit_poll_at]
+        let deadline = [d.core.poll_timeout(), d.retry_at, d.exit_poll_at, d.http.tail_at]
             .into_iter()
             .flatten()
             .min();
@@ -83,6 +88,9 @@ fn main_loop(d: &mut Daemon) -> Result<Outcome, DaemonError> {
         let now = Instant::now();
         if d.retry_at.is_some_and(|t| t <= now) {
             d.retry_pending_logs();
+        }
+        if d.http.tail_at.is_some_and(|t| t <= now) {
+            d.http_tails();
         }
         if d.exit_poll_at.is_some_and(|t| t <= now) {
             d.exit_poll_at = None;
@@ -114,6 +122,8 @@ impl Daemon {
             Source::Stdin(id) => {
                 self.flush_stdin(id);
             }
+            Source::Listener(index) => self.http_accept(index),
+            Source::Conn(id) => self.http_event(id),
         }
     }
 
@@ -231,6 +241,9 @@ impl Daemon {
 
     /// At the end of `run`: close what must be closed (pipes, logs, sockets).
     fn close_everything(&mut self) {
+        // Answers already produced (shutdown's `true`) get a last write first.
+        self.http_settle();
+        self.http.close(&self.poller);
         let ids: Vec<_> = self.table.iter_mut().map(|(id, _)| id).collect();
         for id in ids {
             if let Some(group) = self.close_process(id)

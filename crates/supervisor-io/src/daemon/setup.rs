@@ -49,6 +49,7 @@ pub(super) fn new(
             },
         );
     }
+    let http = super::http::Http::open(&config, &poller, &mut log).map_err(DaemonError::Http)?;
     let handle = Handle {
         commands: tx,
         poller: Arc::clone(&poller),
@@ -73,6 +74,7 @@ pub(super) fn new(
         exit_poll_at: None,
         signals: None,
         outcome: None,
+        http,
     };
     Ok((daemon, handle))
 }

@@ -1,0 +1,163 @@
+//! Running a validated [`Call`] on the loop's thread: queries read the core and the
+//! driver's tables directly; state changes go to the core as requests whose answer
+//! may come later (a [`Exec::Wait`] channel, filled by the core's `Reply` effect).
+
+use crossbeam_channel::{Receiver, bounded};
+use rpc::{Call, Value, encode};
+use supervisor_core::{Fault, FaultCode, ProcessResult, Reply, Request};
+
+use super::serve::Answer;
+use crate::daemon::Daemon;
+
+/// How a call is answered.
+#[derive(Debug)]
+pub(super) enum Exec {
+    /// Now.
+    Done(Answer),
+    /// When the channel delivers the core's reply.
+    Wait(Receiver<Result<Reply, Fault>>),
+    /// `system.multicall`: its items, run one after another by the connection.
+    Multi(Vec<Value>),
+}
+
+impl Daemon {
+    /// Run `call`.
+    pub(super) fn execute(&mut self, call: Call) -> Exec {
+        if call.checks_state()
+            && let Err(fault) = self.core.get_state()
+        {
+            return Exec::Done(Err(fault));
+        }
+        let ns = self.http.namespaces();
+        let done = |answer: Answer| Exec::Done(answer);
+        let text = |s: &str| Exec::Done(Ok(Value::str(s)));
+        let truth = |r: Result<(), Fault>| Exec::Done(r.map(|()| Value::Bool(true)));
+        match call {
+            Call::ListMethods => done(Ok(Value::Array(
+                rpc::list_methods(ns).into_iter().map(Value::str).collect(),
+            ))),
+            Call::MethodHelp(name) => done(rpc::method_help(ns, &name).map(Value::str)),
+            Call::MethodSignature(name) => done(
+                rpc::method_signature(ns, &name)
+                    .map(|sig| Value::Array(sig.iter().map(|t| Value::str(*t)).collect())),
+            ),
+            Call::Multicall(calls) => Exec::Multi(calls),
+            Call::GetApiVersion => text(rpc::API_VERSION),
+            Call::GetSupervisorVersion => text(rpc::SUPERVISOR_VERSION),
+            Call::GetIdentification => {
+                let id = self.config.supervisord.identifier.clone();
+                done(Ok(Value::String(id)))
+            }
+            Call::GetState => done(self.core.get_state().map(|s| encode::state(&s))),
+            Call::GetPid => done(Ok(Value::Int(i64::from(std::process::id())))),
+            Call::ReadLog { offset, length } => done(self.read_main_log(offset, length)),
+            Call::ClearLog => truth(self.clear_main_log()),
+            Call::Shutdown => self.request(Request::Shutdown),
+            Call::Restart => self.request(Request::Restart),
+            Call::ReloadConfig => done(self.reload_config()),
+            Call::AddProcessGroup(name) => self.add_process_group(&name),
+            Call::RemoveProcessGroup(name) => self.request(Request::RemoveGroup { name }),
+            Call::StartProcess { name, wait } => self.request(Request::Start { name, wait }),
+            Call::StartProcessGroup { name, wait } => self.request(Request::StartGroup { name, wait }),
+            Call::StartAllProcesses { wait } => self.request(Request::StartAll { wait }),
+            Call::StopProcess { name, wait } => self.request(Request::Stop { name, wait }),
+            Call::StopProcessGroup { name, wait } => self.request(Request::StopGroup { name, wait }),
+            Call::StopAllProcesses { wait } => self.request(Request::StopAll { wait }),
+            Call::SignalProcess { name, signal } => self.request(Request::Signal { name, signal }),
+            Call::SignalProcessGroup { name, signal } => {
+                self.request(Request::SignalGroup { name, signal })
+            }
+            Call::SignalAllProcesses { signal } => self.request(Request::SignalAll { signal }),
+            Call::GetAllConfigInfo => done(Ok(self.all_config_info())),
+            Call::GetProcessInfo(name) => done(self.process_info_value(&name)),
+            Call::GetAllProcessInfo => done(self.all_process_info_value()),
+            Call::ReadProcessLog { name, stream, offset, length } => {
+                done(self.read_process_log(&name, stream, offset, length))
+            }
+            Call::TailProcessLog { name, stream, offset, length } => {
+                done(self.tail_process_log(&name, stream, offset, length))
+            }
+            Call::ClearProcessLogs(name) => truth(self.clear_process_logs(&name)),
+            Call::ClearAllProcessLogs => done(Ok(self.clear_all_process_logs())),
+            Call::SendProcessStdin { name, chars } => truth(self.send_stdin(&name, chars.as_bytes())),
+            // TODO(events issue): hand REMOTE_COMMUNICATION to the event pools once the
+            // core has an input for it; until then accepted and answered as 4.3 does.
+            Call::SendRemoteCommEvent { .. } => done(Ok(Value::Bool(true))),
+            Call::ClearFatal => self.request(Request::ClearFatal),
+            Call::GetFatalReasons => done(Ok(Value::Array(
+                self.core.fatal_reasons().iter().map(Value::str).collect(),
+            ))),
+        }
+    }
+
+    /// Queue a core request; its answer comes through the channel.
+    fn request(&mut self, request: Request) -> Exec {
+        let (tx, rx) = bounded(1);
+        self.queue_request(request, tx);
+        Exec::Wait(rx)
+    }
+
+    /// `addProcessGroup(name)`: from the last config read (BAD_NAME if not there).
+    fn add_process_group(&mut self, name: &str) -> Exec {
+        let Some(group) = self.http.parsed_groups.iter().find(|g| g.name == name).cloned() else {
+            return Exec::Done(Err(Fault::new(FaultCode::BadName, name)));
+        };
+        let (tx, rx) = bounded(1);
+        self.add_group(group, tx);
+        Exec::Wait(rx)
+    }
+
+    fn view(&self) -> crate::daemon::View<'_> {
+        crate::daemon::View {
+            core: &self.core,
+            config: &self.config,
+            table: &self.table,
+            main_log: self.log.path(),
+        }
+    }
+
+    fn info_value(&self, info: &supervisor_core::ProcessInfo) -> Value {
+        let view = self.view();
+        let id = self
+            .core
+            .processes()
+            .find(|(_, g, n)| *g == info.group && *n == info.name)
+            .map(|(id, _, _)| id);
+        let path = |p: Option<&std::path::Path>| p.map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+        let (out, err) = match id {
+            Some(id) => (path(view.stdout_logfile(id)), path(view.stderr_logfile(id))),
+            None => (String::new(), String::new()),
+        };
+        encode::process_info(info, &out, &err)
+    }
+
+    fn process_info_value(&self, name: &str) -> Answer {
+        let info = self.view().process_info(name)?;
+        Ok(self.info_value(&info))
+    }
+
+    fn all_process_info_value(&self) -> Answer {
+        let infos = self.view().all_process_info()?;
+        Ok(Value::Array(infos.iter().map(|i| self.info_value(i)).collect()))
+    }
+
+    /// `clearAllProcessLogs()`: one result struct per process, in start order.
+    fn clear_all_process_logs(&mut self) -> Value {
+        let names: Vec<(String, String)> = self
+            .core
+            .processes()
+            .map(|(_, g, n)| (g.to_owned(), n.to_owned()))
+            .collect();
+        let mut results = Vec::new();
+        for (group, name) in names {
+            let namespec = if group == name { name.clone() } else { format!("{group}:{name}") };
+            let result = self.clear_process_logs(&namespec);
+            let (status, description) = match &result {
+                Ok(()) => (FaultCode::Success, "OK".to_owned()),
+                Err(f) => (f.code, f.to_string()),
+            };
+            results.push(encode::process_result(&ProcessResult { name, group, status, description }));
+        }
+        Value::Array(results)
+    }
+}

@@ -1,0 +1,271 @@
+//! The HTTP servers (`[unix_http_server]`, `[inet_http_server]`, all at once) served
+//! from the daemon's one poll loop: non-blocking accept, read, write; a slow,
+//! partial or pipelined client never blocks the loop or another client. Requests are
+//! parsed and encoded by the pure `rpc` crate; `serve` routes them, `execute` runs
+//! XML-RPC calls against the core and the driver, `tail` streams logs.
+//!
+//! Deferred answers (`startProcess(name, True)`, ...) are channels: the call is
+//! queued to the core like a [`super::Handle`] request, and [`Daemon::http_settle`]
+//! — run after every batch of inputs — writes the answer once the core's `Reply`
+//! effect has filled the channel.
+
+mod conn;
+mod execute;
+mod listen;
+mod logs;
+mod reload;
+mod serve;
+mod tail;
+
+use std::collections::HashMap;
+use std::os::fd::AsFd;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use polling::{Event, Poller};
+use rpc::{Credentials, Limits, Namespaces, RequestParser};
+use supervisor_core::LogLevel;
+
+use super::Daemon;
+use super::process::Source;
+use crate::mainlog::MainLog;
+use crate::pyrepr::repr_str;
+use conn::{Busy, Conn, Stream};
+use listen::Listener;
+
+
+/// One configured server.
+#[derive(Debug)]
+struct Server {
+    listener: Listener,
+    credentials: Option<Credentials>,
+}
+
+/// Every server and connection of a daemon run.
+#[derive(Debug, Default)]
+pub(crate) struct Http {
+    servers: Vec<Server>,
+    conns: HashMap<u64, Conn>,
+    next_conn: u64,
+    ns: Option<Namespaces>,
+    /// The groups of the last config read (startup or `reloadConfig`):
+    /// `addProcessGroup` and `getAllConfigInfo` look here, as 4.3's
+    /// `process_group_configs`.
+    pub(crate) parsed_groups: Vec<config::GroupConfig>,
+    /// The config file `reloadConfig` re-reads.
+    pub(crate) config_file: Option<PathBuf>,
+    /// When followed logs are polled next.
+    pub(crate) tail_at: Option<Instant>,
+}
+
+impl Http {
+    /// Bind every server of `config` and register it with `poller`; log what 4.3
+    /// logs per server. Err: 4.3's usage-error text.
+    pub(crate) fn open(
+        config: &config::Config,
+        poller: &Arc<Poller>,
+        log: &mut MainLog,
+    ) -> Result<Http, String> {
+        let supervisor = config.rpcinterfaces.iter().any(|r| r.name == "supervisor");
+        let mut http = Http {
+            ns: Some(Namespaces { supervisor }),
+            parsed_groups: config.groups.clone(),
+            ..Http::default()
+        };
+        for (index, server) in config.servers.iter().enumerate() {
+            let listener = listen::bind_server(&server.kind)?;
+            for rpc in &config.rpcinterfaces {
+                log.log(LogLevel::Info, &format!("RPC interface {} initialized", repr_str(&rpc.name)));
+            }
+            let credentials = match (&server.username, &server.password) {
+                (Some(username), Some(password)) => Some(Credentials {
+                    username: username.clone(),
+                    password: password.clone(),
+                }),
+                _ => {
+                    log.log(
+                        LogLevel::Critical,
+                        &format!(
+                            "Server {} running without any HTTP authentication checking",
+                            repr_str(&server.section)
+                        ),
+                    );
+                    None
+                }
+            };
+            let fd = match &listener {
+                Listener::Unix(l, _) => l.as_fd(),
+                Listener::Tcp(l) => l.as_fd(),
+            };
+            crate::sys::poller_add(poller, fd, Event::readable(Source::Listener(index).key()))
+                .map_err(|e| format!("Cannot open an HTTP server: {e}"))?;
+            http.servers.push(Server { listener, credentials });
+        }
+        Ok(http)
+    }
+
+    pub(crate) fn namespaces(&self) -> Namespaces {
+        self.ns.unwrap_or(Namespaces { supervisor: false })
+    }
+
+    /// Close every connection and listener; unlink unix socket files (4.3 does at a
+    /// clean exit). Unsent answers get one last non-blocking write.
+    pub(crate) fn close(&mut self, poller: &Poller) {
+        for (_, mut conn) in self.conns.drain() {
+            conn.flush();
+            let _ = poller.delete(conn.stream.as_fd());
+        }
+        for server in self.servers.drain(..) {
+            match server.listener {
+                Listener::Unix(l, path) => {
+                    let _ = poller.delete(l.as_fd());
+                    drop(l);
+                    let _ = std::fs::remove_file(path);
+                }
+                Listener::Tcp(l) => {
+                    let _ = poller.delete(l.as_fd());
+                }
+            }
+        }
+    }
+}
+
+impl Daemon {
+    /// A listener is readable: accept everything pending, then re-arm it.
+    pub(super) fn http_accept(&mut self, index: usize) {
+        let Some(server) = self.http.servers.get(index) else {
+            return;
+        };
+        let mut accepted = Vec::new();
+        loop {
+            let stream = match &server.listener {
+                Listener::Unix(l, path) => l.accept().map(|(s, _)| {
+                    let _ = s.set_nonblocking(true);
+                    (Stream::Unix(s), format!("unix:{}", path.display()))
+                }),
+                Listener::Tcp(l) => l.accept().map(|(s, addr)| {
+                    let _ = s.set_nonblocking(true);
+                    // Without it every response after the first waits for the
+                    // client's delayed ACK (Nagle): 40 ms each in 4.3.
+                    let _ = s.set_nodelay(true);
+                    (Stream::Tcp(s), addr.to_string())
+                }),
+            };
+            match stream {
+                Ok(s) => accepted.push(s),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                // WouldBlock: all taken. EMFILE and friends: try again on the next
+                // event rather than spin.
+                Err(_) => break,
+            }
+        }
+        let fd = match &server.listener {
+            Listener::Unix(l, _) => l.as_fd(),
+            Listener::Tcp(l) => l.as_fd(),
+        };
+        let _ = self.poller.modify(fd, Event::readable(Source::Listener(index).key()));
+        for (stream, peer) in accepted {
+            let id = self.http.next_conn;
+            self.http.next_conn += 1;
+            let key = Source::Conn(id).key();
+            if crate::sys::poller_add(&self.poller, stream.as_fd(), Event::readable(key)).is_err() {
+                continue;
+            }
+            let conn = Conn {
+                stream,
+                server: index,
+                peer,
+                parser: RequestParser::new(Limits::default()),
+                out: Vec::new(),
+                busy: Busy::Idle,
+                closing: false,
+                eof: false,
+                dead: false,
+                key,
+            };
+            self.http.conns.insert(id, conn);
+        }
+    }
+
+    /// A connection is readable or writable.
+    pub(super) fn http_event(&mut self, id: u64) {
+        let Some(mut conn) = self.http.conns.remove(&id) else {
+            return;
+        };
+        conn.read_some();
+        self.serve_requests(&mut conn);
+        conn.flush();
+        self.put_back(id, conn);
+    }
+
+    /// Keep `conn` or drop it once it is finished.
+    fn put_back(&mut self, id: u64, conn: Conn) {
+        if conn.finished() {
+            if let Busy::Tail(tail) = &conn.busy {
+                self.log.log(
+                    LogLevel::Info,
+                    &format!("logtail of {} for {} ended", tail.what, conn.peer),
+                );
+            }
+            let _ = self.poller.delete(conn.stream.as_fd());
+            return;
+        }
+        conn.rearm(&self.poller);
+        self.http.conns.insert(id, conn);
+    }
+
+    /// Answer deferred calls whose reply arrived; returns whether anything moved
+    /// (new requests may then have been queued for the core).
+    pub(crate) fn http_settle(&mut self) -> bool {
+        let waiting: Vec<u64> = self
+            .http
+            .conns
+            .iter()
+            .filter(|(_, c)| matches!(c.busy, Busy::Rpc { .. }))
+            .map(|(id, _)| *id)
+            .collect();
+        let mut moved = false;
+        for id in waiting {
+            let Some(mut conn) = self.http.conns.remove(&id) else {
+                continue;
+            };
+            if self.progress_rpc(&mut conn) {
+                moved = true;
+                self.serve_requests(&mut conn);
+                conn.flush();
+            }
+            self.put_back(id, conn);
+        }
+        moved
+    }
+
+    /// The tail timer fired: send what the followed files gained.
+    pub(crate) fn http_tails(&mut self) {
+        self.http.tail_at = None;
+        let tails: Vec<u64> = self
+            .http
+            .conns
+            .iter()
+            .filter(|(_, c)| matches!(c.busy, Busy::Tail(_)))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in tails {
+            let Some(mut conn) = self.http.conns.remove(&id) else {
+                continue;
+            };
+            serve::pump_tail(&mut conn);
+            conn.flush();
+            self.put_back(id, conn);
+        }
+        self.schedule_tails();
+    }
+
+    /// Arm the tail timer while any log is followed.
+    pub(crate) fn schedule_tails(&mut self) {
+        let any = self.http.conns.values().any(|c| matches!(c.busy, Busy::Tail(_)));
+        if any && self.http.tail_at.is_none() {
+            self.http.tail_at = Some(Instant::now() + tail::TAIL_POLL);
+        }
+    }
+}
