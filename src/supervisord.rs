@@ -15,7 +15,7 @@ use config::{LoadContext, MessageLevel};
 use std::ffi::OsString;
 use std::io::Write;
 use supervisor_core::LogLevel;
-use supervisor_io::{Daemon, DaemonOptions, MainLog, MainLogSettings, MainLogTarget, Outcome};
+use supervisor_io::{Daemon, DaemonError, DaemonOptions, MainLog, MainLogSettings, MainLogTarget, Outcome};
 
 /// The version `-v` prints (the Python package's).
 pub const VERSION: &str = "4.3.0";
@@ -82,8 +82,15 @@ fn pass(
     let options = DaemonOptions {
         install_signal_handlers: true,
     };
-    let (daemon, _handle) =
-        Daemon::new(realized.config, log, options).map_err(|e| Failure::fatal(e.to_string()))?;
+    let (daemon, _handle) = Daemon::new(realized.config, log, options).map_err(|e| match e {
+        // openhttpservers: a socket in use (or any bind error) is a usage error, status 2
+        DaemonError::Http(text) => Failure::usage(text),
+        e => Failure::fatal(e.to_string()),
+    })?;
+    // reloadConfig re-reads the same file, wherever the daemon has chdir'ed to by then
+    let daemon = daemon.with_config_file(
+        std::path::absolute(&configfile).unwrap_or_else(|_| configfile.clone().into()),
+    );
     // The daemon owns the log now; 4.3's lines between here and the loop go through a
     // second handle on the same file (appending, like the first).
     let mut side_log = open_main_log(&settings)?;
