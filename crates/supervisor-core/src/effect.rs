@@ -1,7 +1,8 @@
 //! Effects: the imperatives [`crate::Supervisor`] returns for the driver to carry out, in
 //! order.
 
-use crate::input::{CheckId, RequestId};
+use crate::input::{CheckId, LogChannel, RequestId};
+use eventproto::TickPeriod;
 use crate::supervisor::ProcessId;
 use crate::vocab::{Fault, FaultCode, LogLevel, Pid, ProcessStateCode, Signal};
 use serde::{Deserialize, Serialize};
@@ -64,8 +65,19 @@ pub enum Effect {
         /// The message, without timestamp and level.
         message: String,
     },
-    /// Notify event listeners.
+    /// A notification. The core routes it to its event pools itself (the listeners then
+    /// get [`Effect::WriteStdin`]); drivers may ignore it or use it for tracing.
     Event(Event),
+    /// Write these bytes to the stdin of `process` (an event listener): an event header
+    /// and payload. Write them completely and in order with other WriteStdin effects of
+    /// the same process. If the pipe is closed (EPIPE), report
+    /// [`crate::Input::StdinClosed`]; nothing else is reported.
+    WriteStdin {
+        /// The listener process.
+        process: ProcessId,
+        /// The bytes.
+        bytes: Vec<u8>,
+    },
     /// Reopen the main log and every child log (SIGUSR2).
     ReopenLogs,
     /// Shutdown complete: exit the daemon with this code.
@@ -146,4 +158,40 @@ pub enum Event {
     SupervisorRunning,
     /// `SUPERVISOR_STATE_CHANGE_STOPPING`.
     SupervisorStopping,
+    /// `PROCESS_LOG_STDOUT` / `PROCESS_LOG_STDERR` (when `*_events_enabled`).
+    ProcessLog {
+        /// Whose output.
+        process: ProcessId,
+        /// Which channel.
+        channel: LogChannel,
+        /// The pid at the time of the read (None once reaped: `pid:0`).
+        pid: Option<Pid>,
+        /// The chunk.
+        data: Vec<u8>,
+    },
+    /// `PROCESS_COMMUNICATION_STDOUT` / `_STDERR` (capture mode, END token seen).
+    ProcessCommunication {
+        /// Whose output.
+        process: ProcessId,
+        /// Which channel.
+        channel: LogChannel,
+        /// The pid.
+        pid: Option<Pid>,
+        /// The captured bytes.
+        data: Vec<u8>,
+    },
+    /// `REMOTE_COMMUNICATION` (`sendRemoteCommEvent`).
+    RemoteCommunication {
+        /// `type` argument.
+        kind: String,
+        /// `data` argument.
+        data: String,
+    },
+    /// `TICK_5` / `TICK_60` / `TICK_3600` (only while some pool subscribes).
+    Tick {
+        /// Which period.
+        period: TickPeriod,
+        /// Start of the new timeslice, epoch seconds.
+        when: i64,
+    },
 }

@@ -77,6 +77,34 @@ pub enum Input {
         /// The OS error as text.
         error: String,
     },
+    /// A chunk read from a child's stdout or stderr (after `strip_ansi`, if set). For an
+    /// event listener's stdout this is the listener protocol (`READY`, `RESULT`); for
+    /// other channels it drives PROCESS_LOG events and capture mode, when enabled in the
+    /// [`crate::EventSpec`]. The driver still writes the child logs itself (with
+    /// capture mode on, it runs `eventproto::CaptureScanner` over the same bytes to keep
+    /// captured text out of the log file).
+    Output {
+        /// Whose output.
+        process: ProcessId,
+        /// Which pipe.
+        channel: LogChannel,
+        /// The bytes, as read.
+        bytes: Vec<u8>,
+    },
+    /// A child's stdout or stderr reached EOF: capture mode flushes what it held back.
+    OutputClosed {
+        /// Whose pipe.
+        process: ProcessId,
+        /// Which pipe.
+        channel: LogChannel,
+    },
+    /// A [`crate::Effect::WriteStdin`] failed because the listener's stdin is closed
+    /// (EPIPE): the event goes back to its pool, the listener gets no more events until
+    /// it is spawned again.
+    StdinClosed {
+        /// The listener.
+        process: ProcessId,
+    },
     /// Removing a log file outright failed (e.g. an old AUTO child log, a rotated
     /// backup): puts supervisord in FATAL.
     LogRemoveFailed {
@@ -281,4 +309,26 @@ pub enum Request {
     Restart,
     /// `clearFatal()` (new): return supervisord from FATAL to RUNNING.
     ClearFatal,
+    /// `sendRemoteCommEvent(type, data)`: a REMOTE_COMMUNICATION event; replies `true`.
+    SendRemoteCommEvent {
+        /// `type`.
+        kind: String,
+        /// `data`.
+        data: String,
+    },
+    /// New: query the monitor pool `pool` now (a MONITOR_QUERY event, unless one is
+    /// already waiting); replies `true`, or BAD_NAME if `pool` is no monitor pool. The
+    /// answer is read later with [`crate::Supervisor::monitor_result`].
+    QueryMonitor {
+        /// The pool name.
+        pool: String,
+    },
+    /// `addProcessGroup(name)` for a group with event options (a listener pool, output
+    /// events): like [`Request::AddGroup`], with the group's [`crate::GroupEvents`].
+    AddGroupWithEvents {
+        /// The group to add.
+        group: crate::spec::GroupSpec,
+        /// Its event options.
+        events: crate::events::spec::GroupEvents,
+    },
 }

@@ -126,9 +126,10 @@ impl Supervisor {
                 {
                     return reply(fx, Err(fault(FaultCode::StillRunning, name)));
                 }
-                for id in members {
+                for &id in &members {
                     self.processes[id.index()].active = false;
                 }
+                self.detach_events(&name, &members, fx);
                 self.groups.remove(g);
                 fx.push(Effect::Event(Event::GroupRemoved { group: name }));
                 reply(fx, Ok(Reply::Bool(true)));
@@ -143,6 +144,33 @@ impl Supervisor {
             }
             Request::ClearFatal => {
                 self.clear_fatal(fx);
+                reply(fx, Ok(Reply::Bool(true)));
+            }
+            Request::SendRemoteCommEvent { kind, data } => {
+                fx.push(Effect::Event(Event::RemoteCommunication { kind, data }));
+                reply(fx, Ok(Reply::Bool(true)));
+            }
+            Request::QueryMonitor { pool } => {
+                let monitor = self
+                    .events
+                    .pool_index(&pool)
+                    .filter(|&i| self.events.pools[i].monitor.is_some());
+                match monitor {
+                    Some(i) => {
+                        self.query_monitor(i, fx);
+                        reply(fx, Ok(Reply::Bool(true)));
+                    }
+                    None => reply(fx, Err(fault(FaultCode::BadName, pool))),
+                }
+            }
+            Request::AddGroupWithEvents { group, events } => {
+                if self.group_index(&group.name).is_some() {
+                    return reply(fx, Err(fault(FaultCode::AlreadyAdded, group.name)));
+                }
+                self.events.groups.insert(group.name.clone(), events);
+                let name = group.name.clone();
+                self.add_group(group);
+                fx.push(Effect::Event(Event::GroupAdded { group: name }));
                 reply(fx, Ok(Reply::Bool(true)));
             }
         }

@@ -41,6 +41,9 @@ impl Supervisor {
         }
         // Stop the highest group; move on as soon as it is all stopped.
         while let Some(&g) = self.shutdown.as_ref().and_then(|s| s.stop_groups.last()) {
+            if !self.may_stop_group(g, now, fx) {
+                break; // a listener group waits for the buffered events (drain)
+            }
             self.stop_all(g, now, fx);
             if self.group_unstopped(g) {
                 break;
@@ -129,6 +132,7 @@ impl Supervisor {
         for id in self.pending.drain_all() {
             fx.push(reply_shutdown(id));
         }
+        self.discard_undelivered(fx);
         fx.push(match self.mood {
             SupervisorStateCode::Restarting => Effect::Restart,
             SupervisorStateCode::Shutdown

@@ -1,7 +1,9 @@
 //! [`Supervisor`]: the process table, the input dispatch and the per-step transition pass.
 
 use crate::effect::{Effect, Event};
-use crate::input::{CheckId, Input};
+use crate::events::Events;
+use crate::events::spec::EventSpec;
+use crate::input::{CheckId, Input, LogChannel};
 use crate::pending::Pending;
 use crate::process::{History, Process, ProcessState};
 use crate::shutdown::Shutdown;
@@ -65,13 +67,27 @@ pub struct Supervisor {
     pub(crate) next_check: u64,
     /// The latest `now.mono` seen (time never goes backwards).
     pub(crate) last_mono: Instant,
+    /// The latest `now.wall` seen (for monitor results; may go backwards).
+    pub(crate) last_wall: SystemTime,
+    /// Event pools, listeners, output events, ticks.
+    pub(crate) events: Events,
 }
 
 impl Supervisor {
     /// Build the supervisor and start it: PROCESS_GROUP_ADDED for each group,
     /// SUPERVISOR_STATE_CHANGE_RUNNING, and one Spawn per autostart process, all in this
     /// first step, in (group priority, name), (process priority, name) order (spec §2.4).
+    ///
+    /// No event options: listener pools subscribe to nothing, output events are off.
+    /// Use [`Supervisor::with_events`] to give them.
     pub fn new(spec: SupervisorSpec, now: Now) -> (Self, Vec<Effect>) {
+        Self::with_events(spec, EventSpec::default(), now)
+    }
+
+    /// [`Supervisor::new`] with the event options (pools, output events, identifier,
+    /// shutdown drain timeout). Each pool receives PROCESS_GROUP_ADDED for its own group
+    /// and the groups after it, as in 4.3 (a pool subscribes when its group is added).
+    pub fn with_events(spec: SupervisorSpec, events: EventSpec, now: Now) -> (Self, Vec<Effect>) {
         let mut group_specs = spec.groups;
         group_specs.sort_by(|a, b| (a.priority, &a.name).cmp(&(b.priority, &b.name)));
         let mut core = Supervisor {
@@ -83,21 +99,19 @@ impl Supervisor {
             pending: Pending::default(),
             next_check: 0,
             last_mono: now.mono,
+            last_wall: now.wall,
+            events: Events::new(events),
         };
+        let mut fx = Vec::new();
+        let mut cursor = 0;
         for g in group_specs {
+            let name = g.name.clone();
             core.add_group(g);
+            fx.push(Effect::Event(Event::GroupAdded { group: name }));
+            core.route(&mut fx, &mut cursor);
         }
-        let mut fx: Vec<Effect> = core
-            .groups
-            .iter()
-            .map(|g| {
-                Effect::Event(Event::GroupAdded {
-                    group: g.name.clone(),
-                })
-            })
-            .collect();
         fx.push(Effect::Event(Event::SupervisorRunning));
-        core.step(now, &mut fx);
+        core.step(now, &mut fx, &mut cursor);
         (core, fx)
     }
 
@@ -106,12 +120,15 @@ impl Supervisor {
     pub fn handle(&mut self, now: Now, input: Input) -> Vec<Effect> {
         let now = self.clamp(now);
         let mut fx = Vec::new();
+        let mut cursor = 0;
         match input {
             Input::CommandChecked { check, result } => {
                 self.on_command_checked(check, result, now, &mut fx);
             }
             Input::Spawned { process, pid } => {
                 if self.processes.get(process.index()).is_some() {
+                    self.listener_spawned(process, &mut fx);
+                    self.output_spawned(process);
                     self.apply(process, ProcEvent::Spawned(pid), now, &mut fx);
                 }
             }
@@ -121,7 +138,15 @@ impl Supervisor {
                 }
             }
             Input::Exited { pid, status } => match self.holder_of(pid) {
-                Some(id) => self.apply(id, ProcEvent::Exited(status), now, &mut fx),
+                Some(id) => {
+                    // output first (4.3 drains the pipes before the state change), then
+                    // the state change, then the rejection of an event in flight
+                    for channel in [LogChannel::Stdout, LogChannel::Stderr] {
+                        self.flush_output(id, channel, Some(pid), &mut fx);
+                    }
+                    self.apply(id, ProcEvent::Exited(status), now, &mut fx);
+                    self.listener_exited(id, &mut fx);
+                }
                 None => fx.push(Effect::Log {
                     level: LogLevel::Info,
                     message: text::reaped_unknown(pid, status),
@@ -148,6 +173,22 @@ impl Supervisor {
                 let reason = self.log_clear_reason(target, &error);
                 self.enter_fatal(reason, &mut fx);
             }
+            Input::Output {
+                process,
+                channel,
+                bytes,
+            } => {
+                if self.processes.get(process.index()).is_some_and(|p| p.active) {
+                    self.on_output(process, channel, &bytes, &mut fx);
+                }
+            }
+            Input::OutputClosed { process, channel } => {
+                if let Some(p) = self.processes.get(process.index()) {
+                    let pid = p.state.pid();
+                    self.flush_output(process, channel, pid, &mut fx);
+                }
+            }
+            Input::StdinClosed { process } => self.listener_stdin_closed(process, &mut fx),
             Input::LogRemoveFailed { path, error } => {
                 self.enter_fatal(
                     format!("could not remove log file {path}: {error}"),
@@ -155,7 +196,7 @@ impl Supervisor {
                 );
             }
         }
-        self.step(now, &mut fx);
+        self.step(now, &mut fx, &mut cursor);
         fx
     }
 
@@ -204,11 +245,15 @@ impl Supervisor {
         if let Some(at) = self.shutdown_report_due() {
             consider(at);
         }
+        if let Some(at) = self.events_timeout() {
+            consider(at);
+        }
         earliest.map(|t| t.max(self.last_mono))
     }
 
     fn clamp(&mut self, now: Now) -> Now {
         self.last_mono = self.last_mono.max(now.mono);
+        self.last_wall = now.wall;
         Now {
             mono: self.last_mono,
             wall: now.wall,
@@ -250,6 +295,7 @@ impl Supervisor {
             members,
         };
         self.groups.insert(at, group);
+        self.attach_events(at);
         at
     }
 
@@ -297,8 +343,9 @@ impl Supervisor {
     }
 
     /// The transition pass run after every input (4.3's per-iteration `transition()` of
-    /// every group, then its shutdown bookkeeping).
-    fn step(&mut self, now: Now, fx: &mut Vec<Effect>) {
+    /// every group, then its shutdown bookkeeping), with the event system's pass after
+    /// each half: events of this call reach READY listeners in this call.
+    fn step(&mut self, now: Now, fx: &mut Vec<Effect>, cursor: &mut usize) {
         let may_start = self.may_start();
         for i in 0..self.processes.len() {
             let id = self.processes[i].id;
@@ -308,9 +355,23 @@ impl Supervisor {
             self.apply(id, ProcEvent::Tick { may_start }, now, fx);
         }
         self.report_stops(now, fx);
+        self.events_pass(now, fx, cursor);
         if !may_start {
             self.shutdown_step(now, fx);
+            self.events_pass(now, fx, cursor);
         }
+    }
+
+    /// Ticks and monitor queries that are due, routing of the new notifications, and
+    /// dispatch to READY listeners.
+    fn events_pass(&mut self, now: Now, fx: &mut Vec<Effect>, cursor: &mut usize) {
+        self.check_ticks(now, fx);
+        if self.may_start() {
+            self.check_monitors(now, fx);
+        }
+        self.route(fx, cursor);
+        self.dispatch(fx);
+        *cursor = fx.len();
     }
 
     /// "waiting for <name> to stop" for stop requests still waiting, every 2 s (4.3

@@ -5,9 +5,11 @@
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::fmt::Write as _;
 use std::time::{Duration, Instant, UNIX_EPOCH};
+use supervisor_core::eventproto::Header;
 use supervisor_core::{
-    Effect, Event, ExitStatus, Fault, GroupSpec, Input, LogLevel, Now, Pid, ProcessId, ProcessSpec,
-    ProcessStateCode, Reply, Request, RequestId, Signal, SpawnError, Supervisor, SupervisorSpec,
+    Effect, Event, EventSpec, ExitStatus, Fault, GroupSpec, Input, LogChannel, LogLevel, Now, Pid,
+    ProcessId, ProcessSpec, ProcessStateCode, Reply, Request, RequestId, Signal, SpawnError,
+    Supervisor, SupervisorSpec,
 };
 
 /// Shorthand: a `[program:name]` group with one process, options tweaked by `f`.
@@ -79,6 +81,13 @@ pub struct Sim {
     /// when true, forks "take a while": Spawned is held until `release_spawns`
     pub hold_spawns: bool,
     held: Vec<(ProcessId, Pid)>,
+    /// event options given to the core (set them in `with_setup`)
+    pub event_spec: EventSpec,
+    /// bytes written to each listener's stdin (by namespec), one entry per WriteStdin
+    pub stdin: BTreeMap<String, Vec<Vec<u8>>>,
+    /// listeners (by process name) that behave: READY at spawn, then `auto_answer` to
+    /// every event followed by READY
+    pub auto_listeners: HashMap<String, Vec<u8>>,
 }
 
 impl Sim {
@@ -120,9 +129,13 @@ impl Sim {
             violations: Vec::new(),
             hold_spawns: false,
             held: Vec::new(),
+            event_spec: EventSpec::default(),
+            stdin: BTreeMap::new(),
+            auto_listeners: HashMap::new(),
         };
         setup(&mut sim);
-        let (core, fx) = Supervisor::new(SupervisorSpec { groups }, sim.clock());
+        let (core, fx) =
+            Supervisor::with_events(SupervisorSpec { groups }, sim.event_spec.clone(), sim.clock());
         sim.core = core;
         sim.run(fx);
         sim
@@ -207,6 +220,9 @@ impl Sim {
                             } else {
                                 self.live.insert(pid, process);
                                 queue.push_back(Input::Spawned { process, pid });
+                                if self.auto_listeners.contains_key(&name) {
+                                    queue.push_back(ready(process));
+                                }
                             }
                         }
                     }
@@ -288,6 +304,29 @@ impl Sim {
                     self.note(format!("   {ns}: {} -> {}", from.name(), to.name()));
                 }
                 Effect::Event(_) => {}
+                Effect::WriteStdin { process, bytes } => {
+                    let ns = self.name(process);
+                    let line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+                    self.note(format!("-> stdin {ns}: {}", String::from_utf8_lossy(line)));
+                    if self.core.pid_of(process).is_none() {
+                        self.violations.push(format!("WriteStdin to {ns} without a pid"));
+                    }
+                    self.stdin.entry(ns).or_default().push(bytes);
+                    let pname = self
+                        .core
+                        .names_of(process)
+                        .map(|(_, p)| p.to_string())
+                        .unwrap_or_default();
+                    if let Some(answer) = self.auto_listeners.get(&pname) {
+                        let mut out = supervisor_core::eventproto::result_message(answer);
+                        out.extend_from_slice(b"READY\n");
+                        queue.push_back(Input::Output {
+                            process,
+                            channel: LogChannel::Stdout,
+                            bytes: out,
+                        });
+                    }
+                }
                 Effect::ReopenLogs => {
                     self.note("-> reopen logs".into());
                     self.reopened += 1;
@@ -315,7 +354,52 @@ impl Sim {
             self.live.insert(pid, process);
             self.note(format!("<- spawned pid {pid}"));
             self.input(Input::Spawned { process, pid });
+            let pname = self
+                .core
+                .names_of(process)
+                .map(|(_, p)| p.to_string())
+                .unwrap_or_default();
+            if self.auto_listeners.contains_key(&pname) {
+                self.input(ready(process));
+            }
         }
+    }
+
+    /// The child `namespec` writes `bytes` to its stdout.
+    pub fn say(&mut self, namespec: &str, bytes: &[u8]) {
+        let process = self.core.process_id(namespec).expect("known process");
+        self.note(format!("<- {namespec} stdout {:?}", String::from_utf8_lossy(bytes)));
+        self.input(Input::Output {
+            process,
+            channel: LogChannel::Stdout,
+            bytes: bytes.to_vec(),
+        });
+    }
+
+    /// The child `namespec` writes `bytes` to `channel`.
+    pub fn output(&mut self, namespec: &str, channel: LogChannel, bytes: &[u8]) {
+        let process = self.core.process_id(namespec).expect("known process");
+        self.input(Input::Output {
+            process,
+            channel,
+            bytes: bytes.to_vec(),
+        });
+    }
+
+    /// Every (header, payload) written to the stdin of `namespec`, in order.
+    pub fn delivered(&self, namespec: &str) -> Vec<(Header, String)> {
+        self.stdin
+            .get(namespec)
+            .map(|writes| writes.iter().map(|w| parse_envelope(w)).collect())
+            .unwrap_or_default()
+    }
+
+    /// The event names delivered to `namespec`, in order.
+    pub fn delivered_names(&self, namespec: &str) -> Vec<String> {
+        self.delivered(namespec)
+            .iter()
+            .map(|(h, _)| h.event.name().to_string())
+            .collect()
     }
 
     /// Let `d` pass, handling every deadline on the way at its instant.
@@ -447,6 +531,25 @@ impl Sim {
             .filter(|id| !self.replies.contains_key(id))
             .collect()
     }
+}
+
+fn ready(process: ProcessId) -> Input {
+    Input::Output {
+        process,
+        channel: LogChannel::Stdout,
+        bytes: b"READY\n".to_vec(),
+    }
+}
+
+/// Split one WriteStdin into its header and payload (checking `len`).
+pub fn parse_envelope(bytes: &[u8]) -> (Header, String) {
+    let nl = bytes.iter().position(|&b| b == b'\n').expect("header line");
+    let line = std::str::from_utf8(&bytes[..nl]).expect("utf-8 header");
+    let header = Header::parse(line).expect("valid header");
+    let rest = &bytes[nl + 1..];
+    let n = header.payload_byte_len(rest).expect("complete payload");
+    assert_eq!(n, rest.len(), "exactly one payload per write");
+    (header, String::from_utf8(rest.to_vec()).expect("utf-8 payload"))
 }
 
 pub fn show_reply(result: &Result<Reply, Fault>) -> String {
