@@ -79,6 +79,10 @@ impl Daemon {
             Effect::Log { level, message } => self.log.log(level, &message),
             // TODO(events issue): deliver to event listener pools.
             Effect::Event(_) => {}
+            // TODO(events driver): write to the listener's stdin; report EPIPE as
+            // Input::StdinClosed. Pools subscribe to nothing until the driver passes an
+            // EventSpec (Supervisor::with_events), so this is never emitted today.
+            Effect::WriteStdin { .. } => {}
             Effect::ReopenLogs => self.reopen_logs(),
             Effect::Exit { .. } => self.outcome = Some(Outcome::Shutdown),
             Effect::Restart => self.outcome = Some(Outcome::Restart),
