@@ -1,0 +1,6 @@
+//! The commands of 4.3's `DefaultControllerPlugin`, as `impl Controller` blocks by concern.
+
+mod config;
+mod daemon;
+pub mod logs;
+mod process;
