@@ -212,7 +212,11 @@ impl Daemon {
             return;
         }
         conn.rearm(&self.poller);
+        let tailing = matches!(conn.busy, Busy::Tail(_));
         self.http.conns.insert(id, conn);
+        if tailing {
+            self.schedule_tails();
+        }
     }
 
     /// Answer deferred calls whose reply arrived; returns whether anything moved

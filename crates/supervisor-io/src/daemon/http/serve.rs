@@ -192,7 +192,6 @@ impl Daemon {
         self.log.log(LogLevel::Info, &format!("logtail of {what} for {} started", conn.peer));
         conn.busy = Busy::Tail(Box::new(tail));
         pump_tail(conn);
-        self.schedule_tails();
     }
 }
 
