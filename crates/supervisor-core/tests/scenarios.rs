@@ -11,8 +11,14 @@ mod scenarios {
     mod backoff_to_fatal;
     mod boot_trace;
     mod deferred_replies;
+    mod event_dispatch_is_immediate;
     mod exit_too_quickly_to_backoff;
     mod group_and_all_ordering;
+    mod listener_dies_mid_event_redelivers;
+    mod listener_fail_requeues;
+    mod listener_protocol_states;
+    mod max_retry_dead_letter_enters_fatal;
+    mod overflow_discards_oldest;
     mod poll_timeout_and_clock;
     mod process_info_descriptions;
     mod random_traces_keep_invariants;

@@ -571,3 +571,43 @@ pub fn shown(sim: &Sim, id: u64) -> String {
     sim.reply(id)
         .map_or_else(|| "pending".to_string(), show_reply)
 }
+
+/// An `[eventlistener:name]` group (priority -1) with processes `members`.
+pub fn pool_group(name: &str, members: &[&str]) -> GroupSpec {
+    let mut g = group(name, -1, &[]);
+    g.kind = supervisor_core::GroupKind::EventListener;
+    g.processes = members
+        .iter()
+        .map(|&m| {
+            let mut p = ProcessSpec::new(m);
+            p.priority = -1;
+            p
+        })
+        .collect();
+    g
+}
+
+/// Pool options subscribed to `events` (names as in `events=`), other options default.
+pub fn pool_spec(events: &[&str]) -> supervisor_core::PoolSpec {
+    supervisor_core::PoolSpec::new(
+        events
+            .iter()
+            .map(|e| supervisor_core::eventproto::Subscription::parse(e).expect("event name"))
+            .collect(),
+    )
+}
+
+/// A Sim whose listener groups have these pool options.
+pub fn sim_with_pools(groups: Vec<GroupSpec>, pools: Vec<(&str, supervisor_core::PoolSpec)>) -> Sim {
+    Sim::with_setup(groups, |s| {
+        for (name, spec) in pools {
+            s.event_spec.groups.insert(
+                name.to_string(),
+                supervisor_core::GroupEvents {
+                    pool: Some(spec),
+                    ..Default::default()
+                },
+            );
+        }
+    })
+}
