@@ -2,8 +2,8 @@
 //! capture mode loses nothing and captures exactly what lies between the tokens.
 
 use eventproto::{
-    BEGIN_TOKEN, CaptureScanner, END_TOKEN, EventType, Header, ListenerParser, ListenerState,
-    Said, Segment, envelope, result_message,
+    BEGIN_TOKEN, CaptureScanner, END_TOKEN, EventType, Header, ListenerParser, ListenerState, Said,
+    Segment, envelope, result_message,
 };
 use proptest::prelude::*;
 
@@ -129,7 +129,10 @@ fn short_output_after_capture_is_flushed_at_eof() {
     assert!(s.feed(b"tail\n").is_empty(), "held back like 4.3");
     assert_eq!(
         s.finish(),
-        vec![Segment::Output { bytes: b"tail\n".to_vec(), captured: false }]
+        vec![Segment::Output {
+            bytes: b"tail\n".to_vec(),
+            captured: false
+        }]
     );
 }
 
@@ -139,14 +142,23 @@ fn capture_buffer_is_bounded() {
     s.feed(BEGIN_TOKEN);
     s.feed(b"abcdefgh");
     let segs = s.feed(END_TOKEN);
-    assert!(segs.contains(&Segment::Communication(b"efgh".to_vec())), "{segs:?}");
+    assert!(
+        segs.contains(&Segment::Communication(b"efgh".to_vec())),
+        "{segs:?}"
+    );
 }
 
 #[test]
 fn protocol_violations() {
     let mut p = ListenerParser::new();
     assert!(p.feed(b"READ").is_empty());
-    assert_eq!(p.feed(b"Y\nX"), vec![Said::Ready, Said::Violation(eventproto::Violation::Spurious)]);
+    assert_eq!(
+        p.feed(b"Y\nX"),
+        vec![
+            Said::Ready,
+            Said::Violation(eventproto::Violation::Spurious)
+        ]
+    );
     assert_eq!(p.state(), ListenerState::Unknown);
     assert!(p.feed(b"READY\n").is_empty(), "UNKNOWN discards everything");
 
@@ -155,14 +167,22 @@ fn protocol_violations() {
     assert!(p.event_sent());
     assert_eq!(
         p.feed(b"RESULT x\n"),
-        vec![Said::Violation(eventproto::Violation::BadResultLine(b"RESULT x".to_vec()))]
+        vec![Said::Violation(eventproto::Violation::BadResultLine(
+            b"RESULT x".to_vec()
+        ))]
     );
     let mut p = ListenerParser::new();
     p.feed(b"READY\n");
     p.event_sent();
     // 4.3's issue-663 case: result and the next READY in one write
-    assert_eq!(p.feed(b"RESULT 2\nOKREADY\n"), vec![Said::Result(b"OK".to_vec()), Said::Ready]);
+    assert_eq!(
+        p.feed(b"RESULT 2\nOKREADY\n"),
+        vec![Said::Result(b"OK".to_vec()), Said::Ready]
+    );
     assert_eq!(p.feed(b""), vec![]);
     let mut p = ListenerParser::new();
-    assert_eq!(p.feed(b"HELLO!"), vec![Said::Violation(eventproto::Violation::NotReady)]);
+    assert_eq!(
+        p.feed(b"HELLO!"),
+        vec![Said::Violation(eventproto::Violation::NotReady)]
+    );
 }

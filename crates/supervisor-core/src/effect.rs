@@ -2,9 +2,9 @@
 //! order.
 
 use crate::input::{CheckId, LogChannel, RequestId};
-use eventproto::TickPeriod;
 use crate::supervisor::ProcessId;
 use crate::vocab::{Fault, FaultCode, LogLevel, Pid, ProcessStateCode, Signal};
+use eventproto::TickPeriod;
 use serde::{Deserialize, Serialize};
 
 /// One thing the driver must do.

@@ -121,11 +121,11 @@ mod transition;
 pub mod vocab;
 
 pub use effect::{Effect, Event, ProcessResult, Reply};
+/// The event wire format (names, payloads, listener states), re-exported for callers.
+pub use eventproto;
 pub use events::query::{ListenerInfo, PoolInfo};
 pub use events::spec::{EventSpec, GroupEvents, OutputEvents, PoolSpec};
 pub use events::{MonitorResult, PoolCounts};
-/// The event wire format (names, payloads, listener states), re-exported for callers.
-pub use eventproto;
 pub use input::{CheckId, Input, LogChannel, LogTarget, Request, RequestId, SpawnError};
 pub use query::{ProcessInfo, StateInfo};
 pub use spec::{GroupKind, GroupSpec, ProcessSpec, SupervisorSpec};

@@ -178,7 +178,11 @@ impl Supervisor {
                 channel,
                 bytes,
             } => {
-                if self.processes.get(process.index()).is_some_and(|p| p.active) {
+                if self
+                    .processes
+                    .get(process.index())
+                    .is_some_and(|p| p.active)
+                {
                     self.on_output(process, channel, &bytes, &mut fx);
                 }
             }

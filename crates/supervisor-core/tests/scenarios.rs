@@ -14,16 +14,20 @@ mod scenarios {
     mod event_dispatch_is_immediate;
     mod exit_too_quickly_to_backoff;
     mod group_and_all_ordering;
+    mod group_and_remote_events;
     mod listener_dies_mid_event_redelivers;
     mod listener_fail_requeues;
     mod listener_protocol_states;
     mod max_retry_dead_letter_enters_fatal;
+    mod monitor_query_result_kept;
+    mod output_events_and_capture;
     mod overflow_discards_oldest;
     mod poll_timeout_and_clock;
     mod process_info_descriptions;
     mod random_traces_keep_invariants;
     mod running_exit_expected_or_not;
     mod shutdown_order;
+    mod shutdown_waits_for_buffered_events;
     mod start_request_faults;
     mod starting_to_running_after_startsecs;
     mod stop_and_signal_request_faults;
@@ -32,5 +36,6 @@ mod scenarios {
     mod stopwaitsecs_then_sigkill;
     mod supervisord_fatal;
     mod supervisord_signals;
+    mod tick_on_wall_clock_boundaries;
     mod unknown_on_kill_failure;
 }

@@ -166,7 +166,10 @@ impl Supervisor {
         if let Some(event) = self.take_in_flight(id) {
             debug(
                 fx,
-                format!("epipe occurred while sending event {} to listener {name}", event.serial),
+                format!(
+                    "epipe occurred while sending event {} to listener {name}",
+                    event.serial
+                ),
             );
             self.give_back(id, event, Return::Undelivered, fx);
         }

@@ -31,8 +31,8 @@ use crate::spec::GroupKind;
 use crate::supervisor::{ProcessId, Supervisor};
 use crate::vocab::ProcessStateCode;
 use eventproto::{CaptureScanner, ListenerParser, Payload, StateName};
-pub use pool::{MonitorResult, PoolCounts};
 pub(crate) use pool::Queued;
+pub use pool::{MonitorResult, PoolCounts};
 use pool::{Pool, next_serial};
 use spec::{EventSpec, GroupEvents, OutputEvents};
 use std::collections::BTreeMap;
@@ -145,7 +145,12 @@ impl Supervisor {
     /// Set up the pool, listeners and output options of the group just added at `index`.
     pub(crate) fn attach_events(&mut self, index: usize) {
         let group = &self.groups[index];
-        let options = self.events.groups.get(&group.name).cloned().unwrap_or_default();
+        let options = self
+            .events
+            .groups
+            .get(&group.name)
+            .cloned()
+            .unwrap_or_default();
         let listener = group.kind == GroupKind::EventListener;
         if listener && self.events.pool_index(&group.name).is_none() {
             let spec = options.pool.clone().unwrap_or_default();
@@ -172,7 +177,12 @@ impl Supervisor {
 
     /// A group was removed: its pool goes (undelivered events counted as discarded), its
     /// processes are no listeners any more.
-    pub(crate) fn detach_events(&mut self, name: &str, members: &[ProcessId], fx: &mut Vec<Effect>) {
+    pub(crate) fn detach_events(
+        &mut self,
+        name: &str,
+        members: &[ProcessId],
+        fx: &mut Vec<Effect>,
+    ) {
         for id in members {
             self.events.listeners.remove(id);
             self.events.outputs.remove(id);
@@ -325,7 +335,6 @@ pub(crate) fn add_counts(to: &mut PoolCounts, from: &PoolCounts) {
     to.dead_lettered += from.dead_lettered;
     to.discarded += from.discarded;
 }
-
 
 impl Supervisor {
     /// Exit or Restart: whatever is still buffered or in flight is counted and logged as

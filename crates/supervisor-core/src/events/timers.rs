@@ -16,7 +16,11 @@ fn epoch(wall: SystemTime) -> (i64, Duration) {
         Err(e) => {
             let back = e.duration();
             let secs = i64::try_from(back.as_secs()).unwrap_or(i64::MAX);
-            let floor = if back.subsec_nanos() > 0 { -secs - 1 } else { -secs };
+            let floor = if back.subsec_nanos() > 0 {
+                -secs - 1
+            } else {
+                -secs
+            };
             (floor, Duration::ZERO)
         }
     }
@@ -33,7 +37,11 @@ impl Supervisor {
         for (i, period) in TickPeriod::ALL.into_iter().enumerate() {
             let p = period.secs() as i64;
             let this = secs - secs.rem_euclid(p);
-            let subscribed = self.events.pools.iter().any(|pool| pool.wants(period.event_type()));
+            let subscribed = self
+                .events
+                .pools
+                .iter()
+                .any(|pool| pool.wants(period.event_type()));
             match self.events.ticks[i] {
                 Some(last) if last == this => {}
                 Some(_) => {

@@ -14,7 +14,10 @@ fn the_event_of_a_dead_listener_goes_to_the_next_ready_one() {
     sim.say("pool:l0", b"READY\n");
     sim.say("pool:l1", b"READY\n");
     sim.advance(secs(2));
-    sim.request(Request::SendRemoteCommEvent { kind: "job".into(), data: "x".into() });
+    sim.request(Request::SendRemoteCommEvent {
+        kind: "job".into(),
+        data: "x".into(),
+    });
     let first = sim.delivered("pool:l0");
     assert_eq!(first.len(), 1, "pool order: l0 first");
     assert!(sim.delivered("pool:l1").is_empty());
@@ -41,7 +44,10 @@ fn with_no_other_listener_the_event_waits_for_the_restart() {
     );
     sim.say("listen", b"READY\n");
     sim.advance(secs(2));
-    sim.request(Request::SendRemoteCommEvent { kind: "job".into(), data: "x".into() });
+    sim.request(Request::SendRemoteCommEvent {
+        kind: "job".into(),
+        data: "x".into(),
+    });
     sim.exit("listen", code(1));
     assert_eq!(sim.core.event_pools()[0].buffered_serials, vec![0]);
     sim.say("listen", b"READY\n");

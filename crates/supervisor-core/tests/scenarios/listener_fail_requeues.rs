@@ -21,13 +21,23 @@ fn fail_rebuffers_at_the_head_and_redelivers_with_the_same_serials() {
         LogLevel::Debug,
         "rebuffering event 0 for pool listen (buf size=1, max=10)"
     ));
-    assert_eq!(sim.core.event_pools()[0].buffered_serials, vec![0, 1], "at the head");
+    assert_eq!(
+        sim.core.event_pools()[0].buffered_serials,
+        vec![0, 1],
+        "at the head"
+    );
     sim.say("listen", b"READY\n");
     let got = sim.delivered("listen");
     assert_eq!(got.len(), 2);
-    assert_eq!(got[0], got[1], "same header (serial, poolserial) and payload");
+    assert_eq!(
+        got[0], got[1],
+        "same header (serial, poolserial) and payload"
+    );
     let counts = sim.core.event_counts();
-    assert_eq!((counts.accepted, counts.rejected, counts.processed), (2, 1, 0));
+    assert_eq!(
+        (counts.accepted, counts.rejected, counts.processed),
+        (2, 1, 0)
+    );
 }
 
 #[test]

@@ -26,7 +26,10 @@ fn ready_busy_acknowledged_with_4_3_log_lines() {
     // both RUNNING events were buffered; the first is in flight, one at a time
     let got = sim.delivered("listen");
     assert_eq!(got.len(), 1);
-    assert_eq!(got[0].1, "processname:listen groupname:listen from_state:STARTING pid:1001");
+    assert_eq!(
+        got[0].1,
+        "processname:listen groupname:listen from_state:STARTING pid:1001"
+    );
     assert_eq!(state(&sim, "listen"), ListenerState::Busy);
     assert!(sim.has_log(LogLevel::Debug, "event 0 sent to listener listen"));
     sim.say("listen", b"RESULT 2\nOKREADY\n");
@@ -35,7 +38,10 @@ fn ready_busy_acknowledged_with_4_3_log_lines() {
     let got = sim.delivered("listen");
     assert_eq!(got.len(), 2);
     assert_eq!(got[1].0.serial, 1);
-    assert_eq!(got[1].1, "processname:a groupname:a from_state:STARTING pid:1002");
+    assert_eq!(
+        got[1].1,
+        "processname:a groupname:a from_state:STARTING pid:1002"
+    );
 }
 
 #[test]
@@ -88,7 +94,11 @@ fn not_ready_first_is_unknown() {
         vec![("listen", pool_spec(&["EVENT"]))],
     );
     sim.say("listen", b"READ");
-    assert_eq!(state(&sim, "listen"), ListenerState::Acknowledged, "waits for 6 bytes");
+    assert_eq!(
+        state(&sim, "listen"),
+        ListenerState::Acknowledged,
+        "waits for 6 bytes"
+    );
     sim.say("listen", b"Y!");
     assert_eq!(state(&sim, "listen"), ListenerState::Unknown);
     assert!(sim.has_log(LogLevel::Debug, "listen: ACKNOWLEDGED -> UNKNOWN"));

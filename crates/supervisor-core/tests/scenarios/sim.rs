@@ -134,8 +134,11 @@ impl Sim {
             auto_listeners: HashMap::new(),
         };
         setup(&mut sim);
-        let (core, fx) =
-            Supervisor::with_events(SupervisorSpec { groups }, sim.event_spec.clone(), sim.clock());
+        let (core, fx) = Supervisor::with_events(
+            SupervisorSpec { groups },
+            sim.event_spec.clone(),
+            sim.clock(),
+        );
         sim.core = core;
         sim.run(fx);
         sim
@@ -309,7 +312,8 @@ impl Sim {
                     let line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
                     self.note(format!("-> stdin {ns}: {}", String::from_utf8_lossy(line)));
                     if self.core.pid_of(process).is_none() {
-                        self.violations.push(format!("WriteStdin to {ns} without a pid"));
+                        self.violations
+                            .push(format!("WriteStdin to {ns} without a pid"));
                     }
                     self.stdin.entry(ns).or_default().push(bytes);
                     let pname = self
@@ -368,7 +372,10 @@ impl Sim {
     /// The child `namespec` writes `bytes` to its stdout.
     pub fn say(&mut self, namespec: &str, bytes: &[u8]) {
         let process = self.core.process_id(namespec).expect("known process");
-        self.note(format!("<- {namespec} stdout {:?}", String::from_utf8_lossy(bytes)));
+        self.note(format!(
+            "<- {namespec} stdout {:?}",
+            String::from_utf8_lossy(bytes)
+        ));
         self.input(Input::Output {
             process,
             channel: LogChannel::Stdout,
@@ -549,7 +556,10 @@ pub fn parse_envelope(bytes: &[u8]) -> (Header, String) {
     let rest = &bytes[nl + 1..];
     let n = header.payload_byte_len(rest).expect("complete payload");
     assert_eq!(n, rest.len(), "exactly one payload per write");
-    (header, String::from_utf8(rest.to_vec()).expect("utf-8 payload"))
+    (
+        header,
+        String::from_utf8(rest.to_vec()).expect("utf-8 payload"),
+    )
 }
 
 pub fn show_reply(result: &Result<Reply, Fault>) -> String {
@@ -598,7 +608,10 @@ pub fn pool_spec(events: &[&str]) -> supervisor_core::PoolSpec {
 }
 
 /// A Sim whose listener groups have these pool options.
-pub fn sim_with_pools(groups: Vec<GroupSpec>, pools: Vec<(&str, supervisor_core::PoolSpec)>) -> Sim {
+pub fn sim_with_pools(
+    groups: Vec<GroupSpec>,
+    pools: Vec<(&str, supervisor_core::PoolSpec)>,
+) -> Sim {
     Sim::with_setup(groups, |s| {
         for (name, spec) in pools {
             s.event_spec.groups.insert(
