@@ -111,7 +111,11 @@ pub fn base64_encode(input: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
     for chunk in input.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -126,7 +130,13 @@ pub fn base64_encode(input: &[u8]) -> String {
 
 /// The lower-case hex SHA-1 of `data` (FIPS 180-4), for `{SHA}` passwords.
 pub fn sha1_hex(data: &[u8]) -> String {
-    let mut h: [u32; 5] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0];
+    let mut h: [u32; 5] = [
+        0x6745_2301,
+        0xEFCD_AB89,
+        0x98BA_DCFE,
+        0x1032_5476,
+        0xC3D2_E1F0,
+    ];
     let mut msg = data.to_vec();
     let bit_len = (data.len() as u64).wrapping_mul(8);
     msg.push(0x80);
@@ -150,7 +160,12 @@ pub fn sha1_hex(data: &[u8]) -> String {
                 40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
                 _ => (b ^ c ^ d, 0xCA62_C1D6),
             };
-            let t = a.rotate_left(5).wrapping_add(f).wrapping_add(e).wrapping_add(k).wrapping_add(*wi);
+            let t = a
+                .rotate_left(5)
+                .wrapping_add(f)
+                .wrapping_add(e)
+                .wrapping_add(k)
+                .wrapping_add(*wi);
             e = d;
             d = c;
             c = b.rotate_left(30);
@@ -174,7 +189,10 @@ mod tests {
             method: "POST".into(),
             uri: "/RPC2".into(),
             version: Version::Http11,
-            headers: auth.map(|a| ("Authorization".into(), a.into())).into_iter().collect(),
+            headers: auth
+                .map(|a| ("Authorization".into(), a.into()))
+                .into_iter()
+                .collect(),
             content_length: None,
             body: vec![],
         }
@@ -183,14 +201,23 @@ mod tests {
     #[test]
     fn sha1_vectors() {
         assert_eq!(sha1_hex(b""), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
-        assert_eq!(sha1_hex(b"test"), "a94a8fe5ccb19ba61c4c0873d391e987982fbbd3");
-        assert_eq!(sha1_hex(&[b'a'; 1000]), "291e9a6c66994949b57ba5e650361e98fc36b1ba");
+        assert_eq!(
+            sha1_hex(b"test"),
+            "a94a8fe5ccb19ba61c4c0873d391e987982fbbd3"
+        );
+        assert_eq!(
+            sha1_hex(&[b'a'; 1000]),
+            "291e9a6c66994949b57ba5e650361e98fc36b1ba"
+        );
     }
 
     #[test]
     fn base64_round_trip() {
         for s in [&b""[..], b"u", b"us", b"u:p", b"user:pass word"] {
-            assert_eq!(base64_decode(base64_encode(s).as_bytes()).as_deref(), Some(s));
+            assert_eq!(
+                base64_decode(base64_encode(s).as_bytes()).as_deref(),
+                Some(s)
+            );
         }
         assert_eq!(base64_decode(b"dTpw\n"), Some(b"u:p".to_vec()));
         assert_eq!(base64_decode(b"d"), None);
@@ -199,17 +226,49 @@ mod tests {
 
     #[test]
     fn verdicts() {
-        let plain = Credentials { username: "u".into(), password: "p".into() };
-        let sha = Credentials { username: "u".into(), password: "{SHA}a94a8fe5ccb19ba61c4c0873d391e987982fbbd3".into() };
+        let plain = Credentials {
+            username: "u".into(),
+            password: "p".into(),
+        };
+        let sha = Credentials {
+            username: "u".into(),
+            password: "{SHA}a94a8fe5ccb19ba61c4c0873d391e987982fbbd3".into(),
+        };
         let basic = |s: &str| format!("Basic {}", base64_encode(s.as_bytes()));
         assert_eq!(check(&req(None), None), AuthVerdict::Allowed);
         assert_eq!(check(&req(None), Some(&plain)), AuthVerdict::Unauthorized);
-        assert_eq!(check(&req(Some(&basic("u:p"))), Some(&plain)), AuthVerdict::Allowed);
-        assert_eq!(check(&req(Some(&basic("u:q"))), Some(&plain)), AuthVerdict::Unauthorized);
-        assert_eq!(check(&req(Some(&basic("v:p"))), Some(&plain)), AuthVerdict::Unauthorized);
-        assert_eq!(check(&req(Some(&basic("u:test"))), Some(&sha)), AuthVerdict::Allowed);
-        assert_eq!(check(&req(Some(&basic("u:{SHA}a94a8fe5ccb19ba61c4c0873d391e987982fbbd3"))), Some(&sha)), AuthVerdict::Unauthorized);
-        assert_eq!(check(&req(Some("Digest abc")), Some(&plain)), AuthVerdict::Unauthorized);
-        assert_eq!(check(&req(Some("Basic !!!d")), Some(&plain)), AuthVerdict::Malformed);
+        assert_eq!(
+            check(&req(Some(&basic("u:p"))), Some(&plain)),
+            AuthVerdict::Allowed
+        );
+        assert_eq!(
+            check(&req(Some(&basic("u:q"))), Some(&plain)),
+            AuthVerdict::Unauthorized
+        );
+        assert_eq!(
+            check(&req(Some(&basic("v:p"))), Some(&plain)),
+            AuthVerdict::Unauthorized
+        );
+        assert_eq!(
+            check(&req(Some(&basic("u:test"))), Some(&sha)),
+            AuthVerdict::Allowed
+        );
+        assert_eq!(
+            check(
+                &req(Some(&basic(
+                    "u:{SHA}a94a8fe5ccb19ba61c4c0873d391e987982fbbd3"
+                ))),
+                Some(&sha)
+            ),
+            AuthVerdict::Unauthorized
+        );
+        assert_eq!(
+            check(&req(Some("Digest abc")), Some(&plain)),
+            AuthVerdict::Unauthorized
+        );
+        assert_eq!(
+            check(&req(Some("Basic !!!d")), Some(&plain)),
+            AuthVerdict::Malformed
+        );
     }
 }

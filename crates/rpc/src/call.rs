@@ -286,12 +286,26 @@ fn system_call(name: &str, p: &[Value]) -> Result<Call, Fault> {
 fn supervisor_call(name: &str, p: &[Value]) -> Result<Call, Fault> {
     use Stream::{Stderr, Stdout};
     let read = |stream, p: &[Value]| -> Result<Call, Fault> {
-        let [n, o, l] = p else { return Err(incorrect()) };
-        Ok(Call::ReadProcessLog { name: string(n)?, stream, offset: int(o)?, length: int(l)? })
+        let [n, o, l] = p else {
+            return Err(incorrect());
+        };
+        Ok(Call::ReadProcessLog {
+            name: string(n)?,
+            stream,
+            offset: int(o)?,
+            length: int(l)?,
+        })
     };
     let tail = |stream, p: &[Value]| -> Result<Call, Fault> {
-        let [n, o, l] = p else { return Err(incorrect()) };
-        Ok(Call::TailProcessLog { name: string(n)?, stream, offset: int(o)?, length: int(l)? })
+        let [n, o, l] = p else {
+            return Err(incorrect());
+        };
+        Ok(Call::TailProcessLog {
+            name: string(n)?,
+            stream,
+            offset: int(o)?,
+            length: int(l)?,
+        })
     };
     // (name, wait=True) and (wait=True) signatures.
     let named_wait = |p: &[Value]| -> Result<(String, bool), Fault> {
@@ -308,7 +322,13 @@ fn supervisor_call(name: &str, p: &[Value]) -> Result<Call, Fault> {
             _ => Err(incorrect()),
         }
     };
-    let none = |p: &[Value], call: Call| if p.is_empty() { Ok(call) } else { Err(incorrect()) };
+    let none = |p: &[Value], call: Call| {
+        if p.is_empty() {
+            Ok(call)
+        } else {
+            Err(incorrect())
+        }
+    };
     let one = |p: &[Value]| match p {
         [n] => string(n),
         _ => Err(incorrect()),
@@ -324,7 +344,10 @@ fn supervisor_call(name: &str, p: &[Value]) -> Result<Call, Fault> {
         "getState" => none(p, Call::GetState),
         "getPID" => none(p, Call::GetPid),
         "readLog" | "readMainLog" => match p {
-            [o, l] => Ok(Call::ReadLog { offset: int(o)?, length: int(l)? }),
+            [o, l] => Ok(Call::ReadLog {
+                offset: int(o)?,
+                length: int(l)?,
+            }),
             _ => Err(incorrect()),
         },
         "clearLog" => none(p, Call::ClearLog),
@@ -334,17 +357,27 @@ fn supervisor_call(name: &str, p: &[Value]) -> Result<Call, Fault> {
         "addProcessGroup" => one(p).map(Call::AddProcessGroup),
         "removeProcessGroup" => one(p).map(Call::RemoveProcessGroup),
         "startProcess" => named_wait(p).map(|(name, wait)| Call::StartProcess { name, wait }),
-        "startProcessGroup" => named_wait(p).map(|(name, wait)| Call::StartProcessGroup { name, wait }),
+        "startProcessGroup" => {
+            named_wait(p).map(|(name, wait)| Call::StartProcessGroup { name, wait })
+        }
         "startAllProcesses" => wait(p).map(|wait| Call::StartAllProcesses { wait }),
         "stopProcess" => named_wait(p).map(|(name, wait)| Call::StopProcess { name, wait }),
-        "stopProcessGroup" => named_wait(p).map(|(name, wait)| Call::StopProcessGroup { name, wait }),
+        "stopProcessGroup" => {
+            named_wait(p).map(|(name, wait)| Call::StopProcessGroup { name, wait })
+        }
         "stopAllProcesses" => wait(p).map(|wait| Call::StopAllProcesses { wait }),
         "signalProcess" => match p {
-            [n, s] => Ok(Call::SignalProcess { name: string(n)?, signal: signal(s)? }),
+            [n, s] => Ok(Call::SignalProcess {
+                name: string(n)?,
+                signal: signal(s)?,
+            }),
             _ => Err(incorrect()),
         },
         "signalProcessGroup" => match p {
-            [n, s] => Ok(Call::SignalProcessGroup { name: string(n)?, signal: signal(s)? }),
+            [n, s] => Ok(Call::SignalProcessGroup {
+                name: string(n)?,
+                signal: signal(s)?,
+            }),
             _ => Err(incorrect()),
         },
         "signalAllProcesses" => match p {

@@ -68,7 +68,11 @@ pub fn tail(text: String, offset: u64, overflow: bool) -> Value {
 /// `reloadConfig()`'s `[[added, changed, removed]]` (group names).
 pub fn reload(added: &[String], changed: &[String], removed: &[String]) -> Value {
     let names = |v: &[String]| Value::Array(v.iter().map(Value::str).collect());
-    Value::Array(vec![Value::Array(vec![names(added), names(changed), names(removed)])])
+    Value::Array(vec![Value::Array(vec![
+        names(added),
+        names(changed),
+        names(removed),
+    ])])
 }
 
 /// One `getAllConfigInfo()` struct, keys in 4.3.0's order (no `autorestart`: added
@@ -85,11 +89,20 @@ pub fn config_info(
     Value::object([
         ("autostart", Value::Bool(pc.autostart)),
         ("directory", none_or(pc.directory.clone())),
-        ("uid", pc.uid.map_or_else(|| Value::str("none"), |u| Value::Int(i64::from(u)))),
+        (
+            "uid",
+            pc.uid
+                .map_or_else(|| Value::str("none"), |u| Value::Int(i64::from(u))),
+        ),
         ("command", Value::str(&pc.command)),
         (
             "exitcodes",
-            Value::Array(pc.exitcodes.iter().map(|c| Value::Int(i64::from(*c))).collect()),
+            Value::Array(
+                pc.exitcodes
+                    .iter()
+                    .map(|c| Value::Int(i64::from(*c)))
+                    .collect(),
+            ),
         ),
         ("group", Value::str(&group.name)),
         ("group_prio", Value::capped(group.priority)),
@@ -100,19 +113,43 @@ pub fn config_info(
         ("redirect_stderr", Value::Bool(pc.redirect_stderr)),
         ("startretries", Value::capped(pc.startretries)),
         ("startsecs", Value::capped(pc.startsecs)),
-        ("stdout_capture_maxbytes", Value::capped(pc.stdout.capture_maxbytes)),
-        ("stdout_events_enabled", Value::Bool(pc.stdout.events_enabled)),
+        (
+            "stdout_capture_maxbytes",
+            Value::capped(pc.stdout.capture_maxbytes),
+        ),
+        (
+            "stdout_events_enabled",
+            Value::Bool(pc.stdout.events_enabled),
+        ),
         ("stdout_logfile", Value::str(stdout_logfile)),
-        ("stdout_logfile_backups", Value::capped(pc.stdout.logfile_backups)),
-        ("stdout_logfile_maxbytes", Value::capped(pc.stdout.logfile_maxbytes)),
+        (
+            "stdout_logfile_backups",
+            Value::capped(pc.stdout.logfile_backups),
+        ),
+        (
+            "stdout_logfile_maxbytes",
+            Value::capped(pc.stdout.logfile_maxbytes),
+        ),
         ("stdout_syslog", Value::Bool(pc.stdout.syslog)),
         ("stopsignal", Value::Int(i64::from(pc.stopsignal.0))),
         ("stopwaitsecs", Value::capped(pc.stopwaitsecs)),
-        ("stderr_capture_maxbytes", Value::capped(pc.stderr.capture_maxbytes)),
-        ("stderr_events_enabled", Value::Bool(pc.stderr.events_enabled)),
+        (
+            "stderr_capture_maxbytes",
+            Value::capped(pc.stderr.capture_maxbytes),
+        ),
+        (
+            "stderr_events_enabled",
+            Value::Bool(pc.stderr.events_enabled),
+        ),
         ("stderr_logfile", Value::str(stderr_logfile)),
-        ("stderr_logfile_backups", Value::capped(pc.stderr.logfile_backups)),
-        ("stderr_logfile_maxbytes", Value::capped(pc.stderr.logfile_maxbytes)),
+        (
+            "stderr_logfile_backups",
+            Value::capped(pc.stderr.logfile_backups),
+        ),
+        (
+            "stderr_logfile_maxbytes",
+            Value::capped(pc.stderr.logfile_maxbytes),
+        ),
         ("stderr_syslog", Value::Bool(pc.stderr.syslog)),
         ("serverurl", none_or(pc.serverurl.clone())),
     ])

@@ -160,12 +160,19 @@ impl RequestParser {
             let head: Vec<u8> = self.buf.drain(..end).collect();
             self.scanned = 0;
             let request = parse_head(&head)?;
-            if request.content_length.is_some_and(|n| n > self.limits.max_body) {
+            if request
+                .content_length
+                .is_some_and(|n| n > self.limits.max_body)
+            {
                 return Err(HttpError::TooLarge);
             }
             self.head = Some(request);
         }
-        let need = self.head.as_ref().and_then(|h| h.content_length).unwrap_or(0);
+        let need = self
+            .head
+            .as_ref()
+            .and_then(|h| h.content_length)
+            .unwrap_or(0);
         if self.buf.len() < need {
             return Ok(None);
         }
@@ -232,7 +239,11 @@ fn parse_head(head: &[u8]) -> Result<Request, HttpError> {
         let Some((name, value)) = line.split_once(':') else {
             return bad(format!("bad header line {line:?}"));
         };
-        if name.is_empty() || name.bytes().any(|b| b.is_ascii_whitespace() || b.is_ascii_control()) {
+        if name.is_empty()
+            || name
+                .bytes()
+                .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
+        {
             return bad(format!("bad header name {name:?}"));
         }
         headers.push((name.to_owned(), value.trim().to_owned()));
@@ -256,7 +267,10 @@ fn parse_head(head: &[u8]) -> Result<Request, HttpError> {
         .map(|(_, v)| v.as_str())
         .collect();
     if let Some(first) = lengths.first() {
-        if first.is_empty() || lengths.iter().any(|l| l != first) || !first.bytes().all(|b| b.is_ascii_digit()) {
+        if first.is_empty()
+            || lengths.iter().any(|l| l != first)
+            || !first.bytes().all(|b| b.is_ascii_digit())
+        {
             return bad(format!("bad Content-Length {first:?}"));
         }
         match first.parse::<usize>() {

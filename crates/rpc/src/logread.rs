@@ -71,8 +71,14 @@ mod tests {
         assert_eq!(read_range(2, 3, 10), Ok((2, Some(3))));
         assert_eq!(read_range(-4, 0, 10), Ok((6, Some(4))));
         assert_eq!(read_range(-40, 0, 10), Ok((0, Some(40))));
-        assert_eq!(read_range(-4, 1, 10).map_err(|f| f.code), Err(FaultCode::BadArguments));
-        assert_eq!(read_range(0, -1, 10).map_err(|f| f.code), Err(FaultCode::BadArguments));
+        assert_eq!(
+            read_range(-4, 1, 10).map_err(|f| f.code),
+            Err(FaultCode::BadArguments)
+        );
+        assert_eq!(
+            read_range(0, -1, 10).map_err(|f| f.code),
+            Err(FaultCode::BadArguments)
+        );
     }
 
     #[test]

@@ -153,7 +153,10 @@ mod tests {
     fn dates() {
         assert_eq!(http_date(at(0)), "Thu, 01 Jan 1970 00:00:00 GMT");
         // date -u -d @1795874446
-        assert_eq!(http_date(at(1_795_874_446)), "Sat, 28 Nov 2026 14:00:46 GMT");
+        assert_eq!(
+            http_date(at(1_795_874_446)),
+            "Sat, 28 Nov 2026 14:00:46 GMT"
+        );
         assert_eq!(http_date(at(951_782_400)), "Tue, 29 Feb 2000 00:00:00 GMT");
     }
 

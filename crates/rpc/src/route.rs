@@ -45,7 +45,11 @@ pub fn route(request: &Request) -> Route {
         return logtail(request.path());
     }
     if uri.starts_with("/mainlogtail") {
-        return if get { Route::MainLogTail } else { Route::Error(400) };
+        return if get {
+            Route::MainLogTail
+        } else {
+            Route::Error(400)
+        };
     }
     if request.path().trim_start_matches('/') == "ok.html" {
         return Route::Ok;

@@ -4,103 +4,182 @@
 
 /// One published method: name, `methodSignature` (None: SIGNATURE_UNSUPPORTED), docstring.
 pub(crate) const METHODS: &[(&str, Option<&[&str]>, &str)] = &[
-    ("supervisor.addProcessGroup", Some(&["boolean", "string"]), " Update the config for a running process from config file.
+    (
+        "supervisor.addProcessGroup",
+        Some(&["boolean", "string"]),
+        " Update the config for a running process from config file.
 
         @param string name         name of process group to add
         @return boolean result     true if successful
-        "),
-    ("supervisor.clearAllProcessLogs", Some(&["array"]), " Clear all process log files
+        ",
+    ),
+    (
+        "supervisor.clearAllProcessLogs",
+        Some(&["array"]),
+        " Clear all process log files
 
         @return array result   An array of process status info structs
-        "),
-    ("supervisor.clearLog", Some(&["boolean"]), " Clear the main log.
+        ",
+    ),
+    (
+        "supervisor.clearLog",
+        Some(&["boolean"]),
+        " Clear the main log.
 
         @return boolean result always returns True unless error
-        "),
-    ("supervisor.clearProcessLog", Some(&["boolean", "string"]), " Clear the stdout and stderr logs for the named process and
+        ",
+    ),
+    (
+        "supervisor.clearProcessLog",
+        Some(&["boolean", "string"]),
+        " Clear the stdout and stderr logs for the named process and
         reopen them.
 
         @param string name   The name of the process (or 'group:name')
         @return boolean result      Always True unless error
-        "),
-    ("supervisor.clearProcessLogs", Some(&["boolean", "string"]), " Clear the stdout and stderr logs for the named process and
+        ",
+    ),
+    (
+        "supervisor.clearProcessLogs",
+        Some(&["boolean", "string"]),
+        " Clear the stdout and stderr logs for the named process and
         reopen them.
 
         @param string name   The name of the process (or 'group:name')
         @return boolean result      Always True unless error
-        "),
-    ("supervisor.getAPIVersion", Some(&["string"]), " Return the version of the RPC API used by supervisord
+        ",
+    ),
+    (
+        "supervisor.getAPIVersion",
+        Some(&["string"]),
+        " Return the version of the RPC API used by supervisord
 
         @return string version id
-        "),
-    ("supervisor.getAllConfigInfo", Some(&["array"]), " Get info about all available process configurations. Each struct
+        ",
+    ),
+    (
+        "supervisor.getAllConfigInfo",
+        Some(&["array"]),
+        " Get info about all available process configurations. Each struct
         represents a single process (i.e. groups get flattened).
 
         @return array result  An array of process config info structs
-        "),
-    ("supervisor.getAllProcessInfo", Some(&["array"]), " Get info about all processes
+        ",
+    ),
+    (
+        "supervisor.getAllProcessInfo",
+        Some(&["array"]),
+        " Get info about all processes
 
         @return array result  An array of process status results
-        "),
-    ("supervisor.getIdentification", Some(&["string"]), " Return identifying string of supervisord
+        ",
+    ),
+    (
+        "supervisor.getIdentification",
+        Some(&["string"]),
+        " Return identifying string of supervisord
 
         @return string identifier identifying string
-        "),
-    ("supervisor.getPID", Some(&["int"]), " Return the PID of supervisord
+        ",
+    ),
+    (
+        "supervisor.getPID",
+        Some(&["int"]),
+        " Return the PID of supervisord
 
         @return int PID
-        "),
-    ("supervisor.getProcessInfo", Some(&["struct", "string"]), " Get info about a process named name
+        ",
+    ),
+    (
+        "supervisor.getProcessInfo",
+        Some(&["struct", "string"]),
+        " Get info about a process named name
 
         @param string name The name of the process (or 'group:name')
         @return struct result     A structure containing data about the process
-        "),
-    ("supervisor.getState", Some(&["struct"]), " Return current state of supervisord as a struct
+        ",
+    ),
+    (
+        "supervisor.getState",
+        Some(&["struct"]),
+        " Return current state of supervisord as a struct
 
         @return struct A struct with keys int statecode, string statename
-        "),
-    ("supervisor.getSupervisorVersion", Some(&["string"]), " Return the version of the supervisor package in use by supervisord
+        ",
+    ),
+    (
+        "supervisor.getSupervisorVersion",
+        Some(&["string"]),
+        " Return the version of the supervisor package in use by supervisord
 
         @return string version id
-        "),
-    ("supervisor.getVersion", Some(&["string"]), " Return the version of the RPC API used by supervisord
+        ",
+    ),
+    (
+        "supervisor.getVersion",
+        Some(&["string"]),
+        " Return the version of the RPC API used by supervisord
 
         @return string version id
-        "),
-    ("supervisor.readLog", Some(&["string", "int", "int"]), " Read length bytes from the main log starting at offset
+        ",
+    ),
+    (
+        "supervisor.readLog",
+        Some(&["string", "int", "int"]),
+        " Read length bytes from the main log starting at offset
 
         @param int offset         offset to start reading from.
         @param int length         number of bytes to read from the log.
         @return string result     Bytes of log
-        "),
-    ("supervisor.readMainLog", Some(&["string", "int", "int"]), " Read length bytes from the main log starting at offset
+        ",
+    ),
+    (
+        "supervisor.readMainLog",
+        Some(&["string", "int", "int"]),
+        " Read length bytes from the main log starting at offset
 
         @param int offset         offset to start reading from.
         @param int length         number of bytes to read from the log.
         @return string result     Bytes of log
-        "),
-    ("supervisor.readProcessLog", Some(&["string", "string", "int", "int"]), " Read length bytes from name's stdout log starting at offset
-
-        @param string name        the name of the process (or 'group:name')
-        @param int offset         offset to start reading from.
-        @param int length         number of bytes to read from the log.
-        @return string result     Bytes of log
-        "),
-    ("supervisor.readProcessStderrLog", Some(&["string", "string", "int", "int"]), " Read length bytes from name's stderr log starting at offset
-
-        @param string name        the name of the process (or 'group:name')
-        @param int offset         offset to start reading from.
-        @param int length         number of bytes to read from the log.
-        @return string result     Bytes of log
-        "),
-    ("supervisor.readProcessStdoutLog", Some(&["string", "string", "int", "int"]), " Read length bytes from name's stdout log starting at offset
+        ",
+    ),
+    (
+        "supervisor.readProcessLog",
+        Some(&["string", "string", "int", "int"]),
+        " Read length bytes from name's stdout log starting at offset
 
         @param string name        the name of the process (or 'group:name')
         @param int offset         offset to start reading from.
         @param int length         number of bytes to read from the log.
         @return string result     Bytes of log
-        "),
-    ("supervisor.reloadConfig", Some(&["array"]), "
+        ",
+    ),
+    (
+        "supervisor.readProcessStderrLog",
+        Some(&["string", "string", "int", "int"]),
+        " Read length bytes from name's stderr log starting at offset
+
+        @param string name        the name of the process (or 'group:name')
+        @param int offset         offset to start reading from.
+        @param int length         number of bytes to read from the log.
+        @return string result     Bytes of log
+        ",
+    ),
+    (
+        "supervisor.readProcessStdoutLog",
+        Some(&["string", "string", "int", "int"]),
+        " Read length bytes from name's stdout log starting at offset
+
+        @param string name        the name of the process (or 'group:name')
+        @param int offset         offset to start reading from.
+        @param int length         number of bytes to read from the log.
+        @return string result     Bytes of log
+        ",
+    ),
+    (
+        "supervisor.reloadConfig",
+        Some(&["array"]),
+        "
         Reload the configuration.
 
         The result contains three arrays containing names of process
@@ -114,17 +193,29 @@ pub(crate) const METHODS: &[(&str, Option<&[&str]>, &str)] = &[
 
         @return array result  [[added, changed, removed]]
 
-        "),
-    ("supervisor.removeProcessGroup", Some(&["boolean", "string"]), " Remove a stopped process from the active configuration.
+        ",
+    ),
+    (
+        "supervisor.removeProcessGroup",
+        Some(&["boolean", "string"]),
+        " Remove a stopped process from the active configuration.
 
         @param string name         name of process group to remove
         @return boolean result     Indicates whether the removal was successful
-        "),
-    ("supervisor.restart", Some(&["boolean"]), " Restart the supervisor process
+        ",
+    ),
+    (
+        "supervisor.restart",
+        Some(&["boolean"]),
+        " Restart the supervisor process
 
         @return boolean result  always return True unless error
-        "),
-    ("supervisor.sendProcessStdin", Some(&["boolean", "string", "string"]), " Send a string of chars to the stdin of the process name.
+        ",
+    ),
+    (
+        "supervisor.sendProcessStdin",
+        Some(&["boolean", "string", "string"]),
+        " Send a string of chars to the stdin of the process name.
         If non-7-bit data is sent (unicode), it is encoded to utf-8
         before being sent to the process' stdin.  If chars is not a
         string or is not unicode, raise INCORRECT_PARAMETERS.  If the
@@ -135,71 +226,119 @@ pub(crate) const METHODS: &[(&str, Option<&[&str]>, &str)] = &[
         @param string name        The process name to send to (or 'group:name')
         @param string chars       The character data to send to the process
         @return boolean result    Always return True unless error
-        "),
-    ("supervisor.sendRemoteCommEvent", Some(&["boolean", "string", "string"]), " Send an event that will be received by event listener
+        ",
+    ),
+    (
+        "supervisor.sendRemoteCommEvent",
+        Some(&["boolean", "string", "string"]),
+        " Send an event that will be received by event listener
         subprocesses subscribing to the RemoteCommunicationEvent.
 
         @param  string  type  String for the \"type\" key in the event header
         @param  string  data  Data for the event body
         @return boolean       Always return True unless error
-        "),
-    ("supervisor.shutdown", Some(&["boolean"]), " Shut down the supervisor process
+        ",
+    ),
+    (
+        "supervisor.shutdown",
+        Some(&["boolean"]),
+        " Shut down the supervisor process
 
         @return boolean result always returns True unless error
-        "),
-    ("supervisor.signalAllProcesses", Some(&["array", "string"]), " Send a signal to all processes in the process list
+        ",
+    ),
+    (
+        "supervisor.signalAllProcesses",
+        Some(&["array", "string"]),
+        " Send a signal to all processes in the process list
 
         @param string signal  Signal to send, as name ('HUP') or number ('1')
         @return array         An array of process status info structs
-        "),
-    ("supervisor.signalProcess", Some(&["boolean", "string", "string"]), " Send an arbitrary UNIX signal to the process named by name
+        ",
+    ),
+    (
+        "supervisor.signalProcess",
+        Some(&["boolean", "string", "string"]),
+        " Send an arbitrary UNIX signal to the process named by name
 
         @param string name    Name of the process to signal (or 'group:name')
         @param string signal  Signal to send, as name ('HUP') or number ('1')
         @return boolean
-        "),
-    ("supervisor.signalProcessGroup", Some(&["array", "string", "string"]), " Send a signal to all processes in the group named 'name'
+        ",
+    ),
+    (
+        "supervisor.signalProcessGroup",
+        Some(&["array", "string", "string"]),
+        " Send a signal to all processes in the group named 'name'
 
         @param string name    The group name
         @param string signal  Signal to send, as name ('HUP') or number ('1')
         @return array
-        "),
-    ("supervisor.startAllProcesses", Some(&["array", "boolean"]), " Start all processes listed in the configuration file
+        ",
+    ),
+    (
+        "supervisor.startAllProcesses",
+        Some(&["array", "boolean"]),
+        " Start all processes listed in the configuration file
 
         @param boolean wait    Wait for each process to be fully started
         @return array result   An array of process status info structs
-        "),
-    ("supervisor.startProcess", Some(&["boolean", "string", "boolean"]), " Start a process
+        ",
+    ),
+    (
+        "supervisor.startProcess",
+        Some(&["boolean", "string", "boolean"]),
+        " Start a process
 
         @param string name Process name (or ``group:name``, or ``group:*``)
         @param boolean wait Wait for process to be fully started
         @return boolean result     Always true unless error
 
-        "),
-    ("supervisor.startProcessGroup", Some(&["array", "string", "boolean"]), " Start all processes in the group named 'name'
+        ",
+    ),
+    (
+        "supervisor.startProcessGroup",
+        Some(&["array", "string", "boolean"]),
+        " Start all processes in the group named 'name'
 
         @param string name     The group name
         @param boolean wait    Wait for each process to be fully started
         @return array result   An array of process status info structs
-        "),
-    ("supervisor.stopAllProcesses", Some(&["array", "boolean"]), " Stop all processes in the process list
+        ",
+    ),
+    (
+        "supervisor.stopAllProcesses",
+        Some(&["array", "boolean"]),
+        " Stop all processes in the process list
 
         @param  boolean wait   Wait for each process to be fully stopped
         @return array result   An array of process status info structs
-        "),
-    ("supervisor.stopProcess", Some(&["boolean", "string", "boolean"]), " Stop a process named by name
+        ",
+    ),
+    (
+        "supervisor.stopProcess",
+        Some(&["boolean", "string", "boolean"]),
+        " Stop a process named by name
 
         @param string name  The name of the process to stop (or 'group:name')
         @param boolean wait        Wait for the process to be fully stopped
         @return boolean result     Always return True unless error
-        "),
-    ("supervisor.stopProcessGroup", Some(&["array", "string", "boolean"]), " Stop all processes in the process group named 'name'
+        ",
+    ),
+    (
+        "supervisor.stopProcessGroup",
+        Some(&["array", "string", "boolean"]),
+        " Stop all processes in the process group named 'name'
 
         @param string name     The group name
         @param boolean wait    Wait for each process to be fully stopped
         @return array result   An array of process status info structs
-        "),
-    ("supervisor.tailProcessLog", Some(&["array", "string", "int", "int"]), "
+        ",
+    ),
+    (
+        "supervisor.tailProcessLog",
+        Some(&["array", "string", "int", "int"]),
+        "
         Provides a more efficient way to tail the (stdout) log than
         readProcessStdoutLog().  Use readProcessStdoutLog() to read
         chunks and tailProcessStdoutLog() to tail.
@@ -216,8 +355,12 @@ pub(crate) const METHODS: &[(&str, Option<&[&str]>, &str)] = &[
         @param int offset          offset to start reading from
         @param int length          maximum number of bytes to return
         @return array result       [string bytes, int offset, bool overflow]
-        "),
-    ("supervisor.tailProcessStderrLog", Some(&["array", "string", "int", "int"]), "
+        ",
+    ),
+    (
+        "supervisor.tailProcessStderrLog",
+        Some(&["array", "string", "int", "int"]),
+        "
         Provides a more efficient way to tail the (stderr) log than
         readProcessStderrLog().  Use readProcessStderrLog() to read
         chunks and tailProcessStderrLog() to tail.
@@ -234,8 +377,12 @@ pub(crate) const METHODS: &[(&str, Option<&[&str]>, &str)] = &[
         @param int offset          offset to start reading from
         @param int length          maximum number of bytes to return
         @return array result       [string bytes, int offset, bool overflow]
-        "),
-    ("supervisor.tailProcessStdoutLog", Some(&["array", "string", "int", "int"]), "
+        ",
+    ),
+    (
+        "supervisor.tailProcessStdoutLog",
+        Some(&["array", "string", "int", "int"]),
+        "
         Provides a more efficient way to tail the (stdout) log than
         readProcessStdoutLog().  Use readProcessStdoutLog() to read
         chunks and tailProcessStdoutLog() to tail.
@@ -252,25 +399,41 @@ pub(crate) const METHODS: &[(&str, Option<&[&str]>, &str)] = &[
         @param int offset          offset to start reading from
         @param int length          maximum number of bytes to return
         @return array result       [string bytes, int offset, bool overflow]
-        "),
-    ("system.listMethods", Some(&["array"]), " Return an array listing the available method names
+        ",
+    ),
+    (
+        "system.listMethods",
+        Some(&["array"]),
+        " Return an array listing the available method names
 
         @return array result  An array of method names available (strings).
-        "),
-    ("system.methodHelp", Some(&["string", "string"]), " Return a string showing the method's documentation
+        ",
+    ),
+    (
+        "system.methodHelp",
+        Some(&["string", "string"]),
+        " Return a string showing the method's documentation
 
         @param string name   The name of the method.
         @return string result The documentation for the method name.
-        "),
-    ("system.methodSignature", Some(&["array", "string"]), " Return an array describing the method signature in the
+        ",
+    ),
+    (
+        "system.methodSignature",
+        Some(&["array", "string"]),
+        " Return an array describing the method signature in the
         form [rtype, ptype, ptype...] where rtype is the return data type
         of the method, and ptypes are the parameter data types that the
         method accepts in method argument order.
 
         @param string name  The name of the method.
         @return array result  The result.
-        "),
-    ("system.multicall", Some(&["array", "array"]), "Process an array of calls, and return an array of
+        ",
+    ),
+    (
+        "system.multicall",
+        Some(&["array", "array"]),
+        "Process an array of calls, and return an array of
         results. Calls should be structs of the form {'methodName':
         string, 'params': array}. Each result will either be a
         single-item array containing the result value, or a struct of
@@ -280,5 +443,6 @@ pub(crate) const METHODS: &[(&str, Option<&[&str]>, &str)] = &[
 
         @param array calls  An array of call requests
         @return array result  An array of results
-        "),
+        ",
+    ),
 ];

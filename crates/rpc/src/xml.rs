@@ -148,9 +148,16 @@ fn parse_int(text: Option<&str>) -> Result<i64, XmlError> {
 /// `time.strptime(text, "%Y%m%dT%H:%M:%S")`, kept as text once it parses.
 fn parse_datetime(text: &str) -> Result<String, XmlError> {
     let b = text.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
-    if b.len() == 17 && digits(0..8) && b[8] == b'T' && digits(9..11) && b[11] == b':'
-        && digits(12..14) && b[14] == b':' && digits(15..17)
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    if b.len() == 17
+        && digits(0..8)
+        && b[8] == b'T'
+        && digits(9..11)
+        && b[11] == b':'
+        && digits(12..14)
+        && b[14] == b':'
+        && digits(15..17)
     {
         Ok(text.to_owned())
     } else {
@@ -234,7 +241,11 @@ impl<'a> Reader<'a> {
             self.pos = self.s.len() - trimmed.len();
             if let Some(after) = trimmed.strip_prefix("/>") {
                 self.pos = self.s.len() - after.len();
-                return Ok(Element { tag, text: None, children: Vec::new() });
+                return Ok(Element {
+                    tag,
+                    text: None,
+                    children: Vec::new(),
+                });
             }
             if let Some(after) = trimmed.strip_prefix('>') {
                 self.pos = self.s.len() - after.len();
@@ -275,7 +286,11 @@ impl<'a> Reader<'a> {
                     return err("bad end tag");
                 };
                 self.pos = self.s.len() - after.len();
-                return Ok(Element { tag, text, children });
+                return Ok(Element {
+                    tag,
+                    text,
+                    children,
+                });
             }
             let piece = if rest.starts_with("<!--") {
                 self.skip_until("-->")?;

@@ -1,6 +1,8 @@
 //! Method resolution and argument validation, with 4.3's faults.
 
-use rpc::{Call, Namespaces, Stream, Value, list_methods, method_signature, multicall_item, parse_call};
+use rpc::{
+    Call, Namespaces, Stream, Value, list_methods, method_signature, multicall_item, parse_call,
+};
 use supervisor_core::FaultCode;
 
 const NS: Namespaces = Namespaces { supervisor: true };
@@ -12,10 +14,24 @@ fn code(method: &str, params: &[Value]) -> Option<FaultCode> {
 #[test]
 fn forty_one_methods_and_only_system_without_the_interface() {
     assert_eq!(list_methods(NS).len(), 41);
-    assert_eq!(list_methods(Namespaces { supervisor: false }), ["system.listMethods", "system.methodHelp", "system.methodSignature", "system.multicall"]);
+    assert_eq!(
+        list_methods(Namespaces { supervisor: false }),
+        [
+            "system.listMethods",
+            "system.methodHelp",
+            "system.methodSignature",
+            "system.multicall"
+        ]
+    );
     assert_eq!(code("supervisor.getPID", &[]), None);
-    assert_eq!(parse_call(Namespaces { supervisor: false }, "supervisor.getPID", &[]).map_err(|f| f.code), Err(FaultCode::UnknownMethod));
-    assert_eq!(method_signature(NS, "supervisor.tailProcessStdoutLog").expect("sig"), ["array", "string", "int", "int"]);
+    assert_eq!(
+        parse_call(Namespaces { supervisor: false }, "supervisor.getPID", &[]).map_err(|f| f.code),
+        Err(FaultCode::UnknownMethod)
+    );
+    assert_eq!(
+        method_signature(NS, "supervisor.tailProcessStdoutLog").expect("sig"),
+        ["array", "string", "int", "int"]
+    );
     // Every listed method parses with its documented arity.
     for name in list_methods(NS) {
         let sig = method_signature(NS, name).expect("sig");
@@ -34,37 +50,91 @@ fn forty_one_methods_and_only_system_without_the_interface() {
 
 #[test]
 fn cve_2017_11610_names_and_unknown_methods() {
-    for name in ["supervisor", "supervisor.getPID.__init__", "supervisor._update", "supervisor.supervisord.options", "system._listMethods", "nope.getPID", "supervisor.nope", ""] {
+    for name in [
+        "supervisor",
+        "supervisor.getPID.__init__",
+        "supervisor._update",
+        "supervisor.supervisord.options",
+        "system._listMethods",
+        "nope.getPID",
+        "supervisor.nope",
+        "",
+    ] {
         assert_eq!(code(name, &[]), Some(FaultCode::UnknownMethod), "{name:?}");
     }
 }
 
 #[test]
 fn argument_counts_and_types() {
-    assert_eq!(code("supervisor.getPID", &[Value::Int(1)]), Some(FaultCode::IncorrectParameters));
-    assert_eq!(code("supervisor.startProcess", &[]), Some(FaultCode::IncorrectParameters));
-    assert_eq!(code("supervisor.startProcess", &[Value::Int(1)]), Some(FaultCode::IncorrectParameters));
-    assert_eq!(code("supervisor.readLog", &[Value::str("x"), Value::Int(0)]), Some(FaultCode::IncorrectParameters));
     assert_eq!(
-        parse_call(NS, "supervisor.startProcess", &[Value::str("a")]),
-        Ok(Call::StartProcess { name: "a".into(), wait: true })
+        code("supervisor.getPID", &[Value::Int(1)]),
+        Some(FaultCode::IncorrectParameters)
     );
     assert_eq!(
-        parse_call(NS, "supervisor.stopProcessGroup", &[Value::str("g"), Value::Int(0)]),
-        Ok(Call::StopProcessGroup { name: "g".into(), wait: false })
+        code("supervisor.startProcess", &[]),
+        Some(FaultCode::IncorrectParameters)
+    );
+    assert_eq!(
+        code("supervisor.startProcess", &[Value::Int(1)]),
+        Some(FaultCode::IncorrectParameters)
+    );
+    assert_eq!(
+        code("supervisor.readLog", &[Value::str("x"), Value::Int(0)]),
+        Some(FaultCode::IncorrectParameters)
+    );
+    assert_eq!(
+        parse_call(NS, "supervisor.startProcess", &[Value::str("a")]),
+        Ok(Call::StartProcess {
+            name: "a".into(),
+            wait: true
+        })
+    );
+    assert_eq!(
+        parse_call(
+            NS,
+            "supervisor.stopProcessGroup",
+            &[Value::str("g"), Value::Int(0)]
+        ),
+        Ok(Call::StopProcessGroup {
+            name: "g".into(),
+            wait: false
+        })
     );
     // Python's int() takes digit strings: readLog('0', '5') works in 4.3.
     assert_eq!(
-        parse_call(NS, "supervisor.readMainLog", &[Value::str("0"), Value::str("5")]),
-        Ok(Call::ReadLog { offset: 0, length: 5 })
+        parse_call(
+            NS,
+            "supervisor.readMainLog",
+            &[Value::str("0"), Value::str("5")]
+        ),
+        Ok(Call::ReadLog {
+            offset: 0,
+            length: 5
+        })
     );
     assert_eq!(
-        parse_call(NS, "supervisor.tailProcessStderrLog", &[Value::str("p"), Value::Int(-1), Value::Int(5)]),
-        Ok(Call::TailProcessLog { name: "p".into(), stream: Stream::Stderr, offset: -1, length: 5 })
+        parse_call(
+            NS,
+            "supervisor.tailProcessStderrLog",
+            &[Value::str("p"), Value::Int(-1), Value::Int(5)]
+        ),
+        Ok(Call::TailProcessLog {
+            name: "p".into(),
+            stream: Stream::Stderr,
+            offset: -1,
+            length: 5
+        })
     );
     assert_eq!(
-        parse_call(NS, "supervisor.signalProcess", &[Value::str("p"), Value::Int(9)]),
-        Ok(Call::SignalProcess { name: "p".into(), signal: "9".into() })
+        parse_call(
+            NS,
+            "supervisor.signalProcess",
+            &[Value::str("p"), Value::Int(9)]
+        ),
+        Ok(Call::SignalProcess {
+            name: "p".into(),
+            signal: "9".into()
+        })
     );
 }
 
@@ -72,14 +142,29 @@ fn argument_counts_and_types() {
 fn multicall_items() {
     let item = |members: Vec<(&str, Value)>| Value::object(members);
     let fault = |v: &Value| multicall_item(NS, v).map_err(|f| f.to_string());
-    assert_eq!(fault(&item(vec![])), Err("INCORRECT_PARAMETERS: No methodName".into()));
+    assert_eq!(
+        fault(&item(vec![])),
+        Err("INCORRECT_PARAMETERS: No methodName".into())
+    );
     assert_eq!(
         fault(&item(vec![("methodName", Value::str("system.multicall"))])),
         Err("INCORRECT_PARAMETERS: Recursive system.multicall forbidden".into())
     );
-    assert_eq!(multicall_item(NS, &item(vec![("methodName", Value::str("supervisor.getPID"))])), Ok(Call::GetPid));
     assert_eq!(
-        multicall_item(NS, &item(vec![("methodName", Value::str("supervisor.getProcessInfo")), ("params", Value::Array(vec![Value::str("p")]))])),
+        multicall_item(
+            NS,
+            &item(vec![("methodName", Value::str("supervisor.getPID"))])
+        ),
+        Ok(Call::GetPid)
+    );
+    assert_eq!(
+        multicall_item(
+            NS,
+            &item(vec![
+                ("methodName", Value::str("supervisor.getProcessInfo")),
+                ("params", Value::Array(vec![Value::str("p")]))
+            ])
+        ),
         Ok(Call::GetProcessInfo("p".into()))
     );
 }

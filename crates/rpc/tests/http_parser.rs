@@ -5,7 +5,11 @@ use proptest::prelude::*;
 use rpc::{HttpError, Limits, RequestParser, Version};
 
 fn request(body: &str) -> Vec<u8> {
-    format!("POST /RPC2 HTTP/1.1\r\nHost: localhost\r\nContent-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+    format!(
+        "POST /RPC2 HTTP/1.1\r\nHost: localhost\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
 }
 
 #[test]
@@ -34,7 +38,14 @@ fn pipelined_requests_come_out_in_order() {
     p.feed(&all);
     assert_eq!(p.next_request().expect("ok").expect("1").body, b"one");
     let second = p.next_request().expect("ok").expect("2");
-    assert_eq!((second.method.as_str(), second.version, second.content_length), ("GET", Version::Http10, None));
+    assert_eq!(
+        (
+            second.method.as_str(),
+            second.version,
+            second.content_length
+        ),
+        ("GET", Version::Http10, None)
+    );
     assert_eq!(p.next_request().expect("ok").expect("3").body, b"three");
     assert_eq!(p.next_request(), Ok(None));
     assert_eq!(p.buffered(), 0);
@@ -51,18 +62,28 @@ fn keep_alive_rules() {
     assert!(!parse("GET / HTTP/1.1\r\nConnection: close\r\n\r\n").keep_alive());
     assert!(!parse("GET / HTTP/1.0\r\n\r\n").keep_alive());
     assert!(parse("GET / HTTP/1.0\r\nconnection: Keep-Alive\r\n\r\n").keep_alive());
-    assert!(parse("GET / HTTP/1.1\n\n").keep_alive(), "bare LF line ends are accepted");
+    assert!(
+        parse("GET / HTTP/1.1\n\n").keep_alive(),
+        "bare LF line ends are accepted"
+    );
 }
 
 #[test]
 fn limits_are_413() {
-    let limits = Limits { max_head: 100, max_body: 10 };
+    let limits = Limits {
+        max_head: 100,
+        max_body: 10,
+    };
     let mut p = RequestParser::new(limits);
     p.feed(&request("0123456789a"));
     assert_eq!(p.next_request(), Err(HttpError::TooLarge));
     let mut p = RequestParser::new(limits);
     p.feed(format!("GET / HTTP/1.1\r\nX: {}", "a".repeat(200)).as_bytes());
-    assert_eq!(p.next_request(), Err(HttpError::TooLarge), "without waiting for the end of the head");
+    assert_eq!(
+        p.next_request(),
+        Err(HttpError::TooLarge),
+        "without waiting for the end of the head"
+    );
     let mut p = RequestParser::new(Limits::default());
     p.feed(b"POST / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n");
     assert_eq!(p.next_request().map_err(|e| e.status()), Err(413));
@@ -84,7 +105,11 @@ fn malformed_is_400() {
     ] {
         let mut p = RequestParser::new(Limits::default());
         p.feed(bad.as_bytes());
-        assert_eq!(p.next_request().map_err(|e| e.status()), Err(400), "{bad:?}");
+        assert_eq!(
+            p.next_request().map_err(|e| e.status()),
+            Err(400),
+            "{bad:?}"
+        );
     }
 }
 

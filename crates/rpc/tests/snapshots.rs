@@ -6,7 +6,9 @@
 use std::time::{Duration, UNIX_EPOCH};
 
 use rpc::{Namespaces, Value, encode, encode_fault, encode_response, response};
-use supervisor_core::{FaultCode, ProcessInfo, ProcessResult, ProcessStateCode, SupervisorStateCode};
+use supervisor_core::{
+    FaultCode, ProcessInfo, ProcessResult, ProcessStateCode, SupervisorStateCode,
+};
 
 #[test]
 fn process_info_struct() {
@@ -23,7 +25,11 @@ fn process_info_struct() {
         exitstatus: 0,
         pid: 25211,
     };
-    let v = encode::process_info(&info, "/tmp/echo-stdout---pyref-ezpi7ufs.log", "/tmp/echo-stderr---pyref-gha0nhah.log");
+    let v = encode::process_info(
+        &info,
+        "/tmp/echo-stdout---pyref-ezpi7ufs.log",
+        "/tmp/echo-stderr---pyref-gha0nhah.log",
+    );
     insta::assert_snapshot!(encode_response(&v));
 }
 
@@ -36,21 +42,37 @@ fn group_results_and_state() {
         description: "OK".into(),
     }]);
     insta::assert_snapshot!("group_results", encode_response(&encode::reply(&results)));
-    let state = supervisor_core::StateInfo { code: SupervisorStateCode::Running, name: "RUNNING" };
+    let state = supervisor_core::StateInfo {
+        code: SupervisorStateCode::Running,
+        name: "RUNNING",
+    };
     insta::assert_snapshot!("state", encode_response(&encode::state(&state)));
 }
 
 #[test]
 fn multicall_mixed_results() {
-    let v = Value::Array(vec![Value::Int(25209), rpc::fault_struct(1, "UNKNOWN_METHOD"), Value::Bool(true)]);
+    let v = Value::Array(vec![
+        Value::Int(25209),
+        rpc::fault_struct(1, "UNKNOWN_METHOD"),
+        Value::Bool(true),
+    ]);
     insta::assert_snapshot!(encode_response(&v));
 }
 
 #[test]
 fn faults_and_tail() {
-    insta::assert_snapshot!("fault_bad_name", encode_fault(FaultCode::BadName as i64, "BAD_NAME: nope"));
-    insta::assert_snapshot!("tail", encode_response(&encode::tail("i\n".into(), 6, true)));
-    insta::assert_snapshot!("reload", encode_response(&encode::reload(&["new".into()], &[], &["old".into()])));
+    insta::assert_snapshot!(
+        "fault_bad_name",
+        encode_fault(FaultCode::BadName as i64, "BAD_NAME: nope")
+    );
+    insta::assert_snapshot!(
+        "tail",
+        encode_response(&encode::tail("i\n".into(), 6, true))
+    );
+    insta::assert_snapshot!(
+        "reload",
+        encode_response(&encode::reload(&["new".into()], &[], &["old".into()]))
+    );
 }
 
 #[test]
@@ -65,8 +87,28 @@ fn list_methods_and_help() {
 #[test]
 fn medusa_error_pages() {
     let at = UNIX_EPOCH + Duration::from_secs(1_795_874_446);
-    let page = |b: Vec<u8>| String::from_utf8(b).expect("ascii").replace("\r\n", "\\r\\n\n");
-    insta::assert_snapshot!("page_401", page(response::unauthorized(rpc::Version::Http11, at)));
-    insta::assert_snapshot!("page_404", page(response::error(rpc::Version::Http11, 404, &[], at)));
-    insta::assert_snapshot!("ok_html", page(response::complete(rpc::Version::Http11, 200, "text/plain", b"OK", response::Connection::Default, at)));
+    let page = |b: Vec<u8>| {
+        String::from_utf8(b)
+            .expect("ascii")
+            .replace("\r\n", "\\r\\n\n")
+    };
+    insta::assert_snapshot!(
+        "page_401",
+        page(response::unauthorized(rpc::Version::Http11, at))
+    );
+    insta::assert_snapshot!(
+        "page_404",
+        page(response::error(rpc::Version::Http11, 404, &[], at))
+    );
+    insta::assert_snapshot!(
+        "ok_html",
+        page(response::complete(
+            rpc::Version::Http11,
+            200,
+            "text/plain",
+            b"OK",
+            response::Connection::Default,
+            at
+        ))
+    );
 }

@@ -23,7 +23,10 @@ fn a_slow_client_does_not_block_another() {
         slow.send(std::slice::from_ref(b));
     }
     let r = slow.response();
-    assert!(r.text().contains(&format!("<int>{}</int>", std::process::id())));
+    assert!(
+        r.text()
+            .contains(&format!("<int>{}</int>", std::process::id()))
+    );
 }
 
 #[test]
@@ -31,16 +34,26 @@ fn a_deferred_start_waits_while_others_are_served() {
     let d = serve("[program:slow]\ncommand=sleep 1000\nautostart=false\nstartsecs=2\n");
     let mut waiter = d.unix();
     let started = Instant::now();
-    waiter.send(&rpc_request("supervisor.startProcess", &[&s("slow"), "<boolean>1</boolean>"], ""));
+    waiter.send(&rpc_request(
+        "supervisor.startProcess",
+        &[&s("slow"), "<boolean>1</boolean>"],
+        "",
+    ));
     let mut other = d.tcp();
     let body = crate::http_harness::wait_for("slow to be STARTING", || {
         let body = other.call_text("supervisor.getProcessInfo", &[&s("slow")]);
         body.contains("<string>STARTING</string>").then_some(body)
     });
-    assert!(started.elapsed() < Duration::from_secs(2), "answered while the start waits: {body}");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "answered while the start waits: {body}"
+    );
     let r = waiter.response();
     assert!(r.text().contains("<boolean>1</boolean>"), "{}", r.text());
-    assert!(started.elapsed() >= Duration::from_secs(2), "answered only once RUNNING");
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "answered only once RUNNING"
+    );
 }
 
 #[test]
@@ -63,17 +76,29 @@ fn keep_alive_rules_of_http_1_0_and_1_1() {
     let d = serve("");
     let body = "<methodCall><methodName>supervisor.getPID</methodName></methodCall>";
     let req = |version: &str, connection: &str| {
-        format!("POST /RPC2 HTTP/{version}\r\n{connection}Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+        format!(
+            "POST /RPC2 HTTP/{version}\r\n{connection}Content-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes()
     };
     let mut c = d.unix();
     c.send(&req("1.0", ""));
     let r = c.response();
     assert_eq!(r.header("Connection").as_deref(), Some("close"));
-    assert!(r.head.starts_with("HTTP/1.0 200 OK\r\nServer: Medusa/1.12\r\nDate: "), "{}", r.head);
+    assert!(
+        r.head
+            .starts_with("HTTP/1.0 200 OK\r\nServer: Medusa/1.12\r\nDate: "),
+        "{}",
+        r.head
+    );
     assert!(c.closed());
     let mut c = d.unix();
     c.send(&req("1.0", "Connection: keep-alive\r\n"));
-    assert_eq!(c.response().header("Connection").as_deref(), Some("Keep-Alive"));
+    assert_eq!(
+        c.response().header("Connection").as_deref(),
+        Some("Keep-Alive")
+    );
     c.send(&req("1.1", ""));
     let r = c.response();
     assert_eq!(r.header("Connection"), None);

@@ -59,10 +59,19 @@ pub fn serve_with(inet_auth: &str, rpc: bool, programs: &str) -> Served {
     let dir = tempfile::tempdir().expect("tempdir");
     let port = free_port();
     let file = dir.path().join("supervisord.conf");
-    std::fs::write(&file, config_text(dir.path(), port, inet_auth, rpc, programs)).expect("write conf");
+    std::fs::write(
+        &file,
+        config_text(dir.path(), port, inet_auth, rpc, programs),
+    )
+    .expect("write conf");
     let (daemon, handle) = build(&file).expect("daemon builds");
     let thread = std::thread::spawn(move || daemon.run());
-    Served { handle, dir, port, thread: Some(thread) }
+    Served {
+        handle,
+        dir,
+        port,
+        thread: Some(thread),
+    }
 }
 
 /// Load `file` and build its daemon.
@@ -73,7 +82,9 @@ pub fn build(file: &Path) -> Result<(Daemon, Handle), DaemonError> {
         Err(e) => panic!("config does not load: {e}"),
     };
     let log = open_log(&config);
-    let options = DaemonOptions { install_signal_handlers: false };
+    let options = DaemonOptions {
+        install_signal_handlers: false,
+    };
     Daemon::new(config, log, options).map(|(d, h)| (d.with_config_file(file), h))
 }
 
@@ -85,7 +96,9 @@ impl Served {
 
     /// A client on the unix socket.
     pub fn unix(&self) -> Client {
-        Client::new(Box::new(UnixStream::connect(self.path("sock")).expect("connect unix")))
+        Client::new(Box::new(
+            UnixStream::connect(self.path("sock")).expect("connect unix"),
+        ))
     }
 
     /// A client on the TCP port.
@@ -186,7 +199,10 @@ pub struct Client {
 impl Client {
     fn new(conn: Box<dyn Conn>) -> Client {
         conn.timeout(Some(DEADLINE));
-        Client { conn, buf: Vec::new() }
+        Client {
+            conn,
+            buf: Vec::new(),
+        }
     }
 
     /// Send raw bytes.
@@ -218,13 +234,28 @@ impl Client {
             if let Some(i) = self.buf.windows(4).position(|w| w == b"\r\n\r\n") {
                 break i + 4;
             }
-            assert!(self.fill(), "EOF before a response head: {:?}", String::from_utf8_lossy(&self.buf));
+            assert!(
+                self.fill(),
+                "EOF before a response head: {:?}",
+                String::from_utf8_lossy(&self.buf)
+            );
         };
         let head = String::from_utf8_lossy(&self.buf[..end]).into_owned();
         self.buf.drain(..end);
-        let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).expect("status");
-        let mut r = Response { status, head, body: Vec::new() };
-        if let Some(len) = r.header("content-length").and_then(|l| l.parse::<usize>().ok()) {
+        let status = head
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .expect("status");
+        let mut r = Response {
+            status,
+            head,
+            body: Vec::new(),
+        };
+        if let Some(len) = r
+            .header("content-length")
+            .and_then(|l| l.parse::<usize>().ok())
+        {
             while self.buf.len() < len {
                 assert!(self.fill(), "EOF in a body");
             }
@@ -241,7 +272,8 @@ impl Client {
             }
             assert!(self.fill(), "EOF before a chunk");
         };
-        let size = usize::from_str_radix(&String::from_utf8_lossy(&self.buf[..line_end]), 16).expect("chunk size");
+        let size = usize::from_str_radix(&String::from_utf8_lossy(&self.buf[..line_end]), 16)
+            .expect("chunk size");
         self.buf.drain(..line_end + 2);
         while self.buf.len() < size + 2 {
             assert!(self.fill(), "EOF in a chunk");
@@ -268,7 +300,10 @@ impl Client {
 /// A `POST /RPC2` request; `params` are XML fragments (`<string>x</string>`),
 /// `extra_headers` end with CRLF.
 pub fn rpc_request(method: &str, params: &[&str], extra_headers: &str) -> Vec<u8> {
-    let params: String = params.iter().map(|p| format!("<param><value>{p}</value></param>")).collect();
+    let params: String = params
+        .iter()
+        .map(|p| format!("<param><value>{p}</value></param>"))
+        .collect();
     let body = format!(
         "<?xml version='1.0'?>\n<methodCall>\n<methodName>{method}</methodName>\n<params>{params}</params>\n</methodCall>\n"
     );

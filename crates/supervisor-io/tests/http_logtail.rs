@@ -17,12 +17,18 @@ fn logtail_follows_appends_and_rotation() {
     assert_eq!(r.status, 200);
     assert_eq!(r.header("Transfer-Encoding").as_deref(), Some("chunked"));
     assert_eq!(r.header("X-Accel-Buffering").as_deref(), Some("no"));
-    assert_eq!(r.header("Content-Type").as_deref(), Some("text/plain;charset=utf-8"));
+    assert_eq!(
+        r.header("Content-Type").as_deref(),
+        Some("text/plain;charset=utf-8")
+    );
     let first = c.chunk();
     assert_eq!(first.len(), 1024);
     assert!(first.ends_with(b"TAIL\n"));
     d.wait_log("INFO logtail of w stdout for unix:");
-    let mut f = std::fs::OpenOptions::new().append(true).open(&log).expect("open");
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&log)
+        .expect("open");
     f.write_all(b"more\n").expect("append");
     assert_eq!(c.chunk(), b"more\n");
     // Rotation: the path now names a new file.
@@ -51,5 +57,8 @@ fn logtail_of_unknown_names_is_404_and_mainlogtail_streams() {
     assert_eq!(r.status, 200);
     assert_eq!(r.header("X-Accel-Buffering"), None);
     let text = String::from_utf8_lossy(&c.chunk()).into_owned();
-    assert!(text.contains("RPC interface 'supervisor' initialized"), "{text}");
+    assert!(
+        text.contains("RPC interface 'supervisor' initialized"),
+        "{text}"
+    );
 }

@@ -16,36 +16,73 @@ fn identification_and_introspection_on_both_servers() {
         assert_eq!(methods.matches("<value><string>").count(), 41, "{methods}");
         assert!(methods.contains("<value><string>supervisor.getVersion</string></value>"));
         let pid = c.call_text("supervisor.getPID", &[]);
-        assert!(pid.contains(&format!("<value><int>{}</int></value>", std::process::id())), "{pid}");
+        assert!(
+            pid.contains(&format!("<value><int>{}</int></value>", std::process::id())),
+            "{pid}"
+        );
     }
-    assert!(unix.call_text("supervisor.getAPIVersion", &[]).contains("<string>3.0</string>"));
-    assert!(tcp.call_text("supervisor.getVersion", &[]).contains("<string>3.0</string>"));
-    assert!(unix.call_text("supervisor.getSupervisorVersion", &[]).contains("<string>4.3.0</string>"));
-    assert!(unix.call_text("supervisor.getIdentification", &[]).contains("<string>httptest</string>"));
+    assert!(
+        unix.call_text("supervisor.getAPIVersion", &[])
+            .contains("<string>3.0</string>")
+    );
+    assert!(
+        tcp.call_text("supervisor.getVersion", &[])
+            .contains("<string>3.0</string>")
+    );
+    assert!(
+        unix.call_text("supervisor.getSupervisorVersion", &[])
+            .contains("<string>4.3.0</string>")
+    );
+    assert!(
+        unix.call_text("supervisor.getIdentification", &[])
+            .contains("<string>httptest</string>")
+    );
     let state = unix.call_text("supervisor.getState", &[]);
-    assert!(state.contains("<name>statecode</name>\n<value><int>1</int></value>"), "{state}");
+    assert!(
+        state.contains("<name>statecode</name>\n<value><int>1</int></value>"),
+        "{state}"
+    );
     let sig = unix.call_text("system.methodSignature", &[&s("supervisor.startProcess")]);
     assert!(sig.contains("<string>boolean</string></value>\n<value><string>string</string></value>\n<value><string>boolean</string>"), "{sig}");
     let help = unix.call_text("system.methodHelp", &[&s("supervisor.getPID")]);
     assert!(help.contains("@return int PID"), "{help}");
     let unknown = unix.call_text("system.methodHelp", &[&s("nope.nope")]);
-    assert!(unknown.contains("<int>4</int>") && unknown.contains("SIGNATURE_UNSUPPORTED"), "{unknown}");
+    assert!(
+        unknown.contains("<int>4</int>") && unknown.contains("SIGNATURE_UNSUPPORTED"),
+        "{unknown}"
+    );
 }
 
 #[test]
 fn faults_for_unknown_methods_wrong_arguments_and_cve_names() {
     let d = serve(PROGRAMS);
     let mut c = d.unix();
-    for name in ["nope", "supervisor.nope", "supervisor._update", "supervisor.getPID.__class__", "system._listMethods", "x.y"] {
+    for name in [
+        "nope",
+        "supervisor.nope",
+        "supervisor._update",
+        "supervisor.getPID.__class__",
+        "system._listMethods",
+        "x.y",
+    ] {
         let body = c.call_text(name, &[]);
-        assert!(body.contains("<int>1</int>") && body.contains("<string>UNKNOWN_METHOD</string>"), "{name}: {body}");
+        assert!(
+            body.contains("<int>1</int>") && body.contains("<string>UNKNOWN_METHOD</string>"),
+            "{name}: {body}"
+        );
     }
     let body = c.call_text("supervisor.getPID", &[&s("extra")]);
-    assert!(body.contains("<int>2</int>") && body.contains("<string>INCORRECT_PARAMETERS</string>"), "{body}");
+    assert!(
+        body.contains("<int>2</int>") && body.contains("<string>INCORRECT_PARAMETERS</string>"),
+        "{body}"
+    );
     let body = c.call_text("supervisor.startProcess", &["<int>5</int>"]);
     assert!(body.contains("INCORRECT_PARAMETERS"), "{body}");
     let body = c.call_text("supervisor.getProcessInfo", &[&s("nope")]);
-    assert!(body.contains("<int>10</int>") && body.contains("<string>BAD_NAME: nope</string>"), "{body}");
+    assert!(
+        body.contains("<int>10</int>") && body.contains("<string>BAD_NAME: nope</string>"),
+        "{body}"
+    );
     // Malformed XML: HTTP 400, logged at ERRO as 4.3 does.
     c.send(b"POST /RPC2 HTTP/1.1\r\nContent-Length: 5\r\n\r\n<a<b>");
     assert_eq!(c.response().status, 400);
@@ -67,12 +104,33 @@ fn faults_for_unknown_methods_wrong_arguments_and_cve_names() {
 fn start_stop_signal_processes_groups_and_all() {
     let d = serve(PROGRAMS);
     let mut c = d.tcp();
-    let body = c.call_text("supervisor.startProcess", &[&s("idle"), "<boolean>1</boolean>"]);
+    let body = c.call_text(
+        "supervisor.startProcess",
+        &[&s("idle"), "<boolean>1</boolean>"],
+    );
     assert!(body.contains("<boolean>1</boolean>"), "{body}");
     let info = c.call_text("supervisor.getProcessInfo", &[&s("idle")]);
     assert!(info.contains("<string>RUNNING</string>"), "{info}");
-    for key in ["name", "group", "start", "stop", "now", "state", "statename", "spawnerr", "exitstatus", "logfile", "stdout_logfile", "stderr_logfile", "pid", "description"] {
-        assert!(info.contains(&format!("<name>{key}</name>")), "{key} missing: {info}");
+    for key in [
+        "name",
+        "group",
+        "start",
+        "stop",
+        "now",
+        "state",
+        "statename",
+        "spawnerr",
+        "exitstatus",
+        "logfile",
+        "stdout_logfile",
+        "stderr_logfile",
+        "pid",
+        "description",
+    ] {
+        assert!(
+            info.contains(&format!("<name>{key}</name>")),
+            "{key} missing: {info}"
+        );
     }
     let body = c.call_text("supervisor.startProcess", &[&s("idle")]);
     assert!(body.contains("ALREADY_STARTED: idle"), "{body}");
@@ -85,13 +143,20 @@ fn start_stop_signal_processes_groups_and_all() {
     let body = c.call_text("supervisor.stopProcess", &[&s("idle")]);
     assert!(body.contains("NOT_RUNNING: idle"), "{body}");
     let body = c.call_text("supervisor.startProcessGroup", &[&s("idle")]);
-    assert!(body.contains("<name>status</name>\n<value><int>80</int></value>"), "{body}");
+    assert!(
+        body.contains("<name>status</name>\n<value><int>80</int></value>"),
+        "{body}"
+    );
     let body = c.call_text("supervisor.signalAllProcesses", &[&s("CONT")]);
     assert_eq!(body.matches("<int>80</int>").count(), 3, "{body}");
     let body = c.call_text("supervisor.stopAllProcesses", &[]);
     assert_eq!(body.matches("<string>OK</string>").count(), 3, "{body}");
     let body = c.call_text("supervisor.getAllProcessInfo", &[]);
-    assert_eq!(body.matches("<string>STOPPED</string>").count(), 3, "{body}");
+    assert_eq!(
+        body.matches("<string>STOPPED</string>").count(),
+        3,
+        "{body}"
+    );
     let body = c.call_text("supervisor.startAllProcesses", &["<boolean>0</boolean>"]);
     assert_eq!(body.matches("<int>80</int>").count(), 3, "{body}");
 }
@@ -114,8 +179,14 @@ fn multicall_returns_bare_values_and_fault_structs() {
         "<value><array><data>\n<value><int>{pid}</int></value>\n<value><struct>\n<member>\n<name>faultCode</name>\n<value><int>1</int></value>\n</member>\n<member>\n<name>faultString</name>\n<value><string>UNKNOWN_METHOD</string></value>\n</member>\n</struct></value>\n<value><boolean>1</boolean></value>\n"
     );
     assert!(body.contains(&expected), "{body}");
-    assert!(body.contains("INCORRECT_PARAMETERS: Recursive system.multicall forbidden"), "{body}");
-    assert!(body.contains("INCORRECT_PARAMETERS: No methodName"), "{body}");
+    assert!(
+        body.contains("INCORRECT_PARAMETERS: Recursive system.multicall forbidden"),
+        "{body}"
+    );
+    assert!(
+        body.contains("INCORRECT_PARAMETERS: No methodName"),
+        "{body}"
+    );
 }
 
 #[test]
@@ -123,22 +194,47 @@ fn logs_read_tail_and_clear() {
     let d = serve(PROGRAMS);
     let mut c = d.unix();
     wait_for("talker's output", || {
-        let body = c.call_text("supervisor.readProcessStdoutLog", &[&s("talker"), "<int>0</int>", "<int>0</int>"]);
+        let body = c.call_text(
+            "supervisor.readProcessStdoutLog",
+            &[&s("talker"), "<int>0</int>", "<int>0</int>"],
+        );
         body.contains("<string>out\n</string>").then_some(())
     });
-    let body = c.call_text("supervisor.readProcessStderrLog", &[&s("talker"), "<int>-2</int>", "<int>0</int>"]);
+    let body = c.call_text(
+        "supervisor.readProcessStderrLog",
+        &[&s("talker"), "<int>-2</int>", "<int>0</int>"],
+    );
     assert!(body.contains("<string>r\n</string>"), "{body}");
-    let body = c.call_text("supervisor.readProcessLog", &[&s("talker"), "<int>-2</int>", "<int>1</int>"]);
-    assert!(body.contains("<int>3</int>") && body.contains("BAD_ARGUMENTS"), "{body}");
-    let body = c.call_text("supervisor.tailProcessStdoutLog", &[&s("talker"), "<int>0</int>", "<int>2</int>"]);
+    let body = c.call_text(
+        "supervisor.readProcessLog",
+        &[&s("talker"), "<int>-2</int>", "<int>1</int>"],
+    );
+    assert!(
+        body.contains("<int>3</int>") && body.contains("BAD_ARGUMENTS"),
+        "{body}"
+    );
+    let body = c.call_text(
+        "supervisor.tailProcessStdoutLog",
+        &[&s("talker"), "<int>0</int>", "<int>2</int>"],
+    );
     assert!(body.contains("<value><string>t\n</string></value>\n<value><int>4</int></value>\n<value><boolean>1</boolean></value>"), "{body}");
-    let body = c.call_text("supervisor.tailProcessLog", &[&s("nope"), "<int>0</int>", "<int>2</int>"]);
+    let body = c.call_text(
+        "supervisor.tailProcessLog",
+        &[&s("nope"), "<int>0</int>", "<int>2</int>"],
+    );
     assert!(body.contains("BAD_NAME: nope"), "{body}");
     let body = c.call_text("supervisor.readLog", &[&s("0"), "<int>0</int>"]);
-    assert!(body.contains("RPC interface &apos;supervisor&apos; initialized") || body.contains("RPC interface 'supervisor' initialized"), "{body}");
+    assert!(
+        body.contains("RPC interface &apos;supervisor&apos; initialized")
+            || body.contains("RPC interface 'supervisor' initialized"),
+        "{body}"
+    );
     let body = c.call_text("supervisor.clearProcessLogs", &[&s("talker")]);
     assert!(body.contains("<boolean>1</boolean>"), "{body}");
-    let body = c.call_text("supervisor.readProcessStdoutLog", &[&s("talker"), "<int>0</int>", "<int>0</int>"]);
+    let body = c.call_text(
+        "supervisor.readProcessStdoutLog",
+        &[&s("talker"), "<int>0</int>", "<int>0</int>"],
+    );
     assert!(body.contains("<value><string></string></value>"), "{body}");
     let body = c.call_text("supervisor.clearAllProcessLogs", &[]);
     assert_eq!(body.matches("<int>80</int>").count(), 3, "{body}");
@@ -151,7 +247,10 @@ fn invalid_utf8_in_a_log_slice_is_answered() {
     let d = serve("[program:bin]\ncommand=printf 'a\\210b'\nautorestart=false\nstartsecs=0\n");
     let mut c = d.unix();
     let body = wait_for("the byte in the log", || {
-        let r = c.call("supervisor.readProcessStdoutLog", &[&s("bin"), "<int>0</int>", "<int>0</int>"]);
+        let r = c.call(
+            "supervisor.readProcessStdoutLog",
+            &[&s("bin"), "<int>0</int>", "<int>0</int>"],
+        );
         assert_eq!(r.status, 200, "4.3 answers 500 here; we must not");
         let t = r.text();
         t.contains('b').then_some(t)
@@ -166,7 +265,10 @@ fn stdin_remote_comm_and_config_info() {
     let body = c.call_text("supervisor.sendProcessStdin", &[&s("cat"), &s("hello\n")]);
     assert!(body.contains("<boolean>1</boolean>"), "{body}");
     wait_for("cat's echo", || {
-        let body = c.call_text("supervisor.readProcessStdoutLog", &[&s("cat"), "<int>0</int>", "<int>0</int>"]);
+        let body = c.call_text(
+            "supervisor.readProcessStdoutLog",
+            &[&s("cat"), "<int>0</int>", "<int>0</int>"],
+        );
         body.contains("hello").then_some(())
     });
     let body = c.call_text("supervisor.sendProcessStdin", &[&s("idle"), &s("x")]);
@@ -174,9 +276,20 @@ fn stdin_remote_comm_and_config_info() {
     let body = c.call_text("supervisor.sendRemoteCommEvent", &[&s("type"), &s("data")]);
     assert!(body.contains("<boolean>1</boolean>"), "{body}");
     let body = c.call_text("supervisor.getAllConfigInfo", &[]);
-    assert_eq!(body.matches("<name>inuse</name>\n<value><boolean>1</boolean>").count(), 3, "{body}");
-    assert!(body.contains("<name>serverurl</name>\n<value><string>none</string>"), "{body}");
-    assert!(!body.contains("autorestart"), "4.3.0 has no autorestart key");
+    assert_eq!(
+        body.matches("<name>inuse</name>\n<value><boolean>1</boolean>")
+            .count(),
+        3,
+        "{body}"
+    );
+    assert!(
+        body.contains("<name>serverurl</name>\n<value><string>none</string>"),
+        "{body}"
+    );
+    assert!(
+        !body.contains("autorestart"),
+        "4.3.0 has no autorestart key"
+    );
 }
 
 #[test]
@@ -186,10 +299,15 @@ fn reload_config_add_and_remove_groups() {
     let body = c.call_text("supervisor.reloadConfig", &[]);
     assert!(body.contains("<value><array><data>\n<value><array><data>\n<value><array><data>\n</data></array></value>\n<value><array><data>\n</data></array></value>\n<value><array><data>\n</data></array></value>"), "{body}");
     let conf = d.path("supervisord.conf");
-    let text = std::fs::read_to_string(&conf).expect("conf").replace("[program:idle]", "[program:fresh]");
+    let text = std::fs::read_to_string(&conf)
+        .expect("conf")
+        .replace("[program:idle]", "[program:fresh]");
     std::fs::write(&conf, text).expect("rewrite");
     let body = c.call_text("supervisor.reloadConfig", &[]);
-    assert!(body.contains("<string>fresh</string>") && body.contains("<string>idle</string>"), "{body}");
+    assert!(
+        body.contains("<string>fresh</string>") && body.contains("<string>idle</string>"),
+        "{body}"
+    );
     let body = c.call_text("supervisor.addProcessGroup", &[&s("fresh")]);
     assert!(body.contains("<boolean>1</boolean>"), "{body}");
     let body = c.call_text("supervisor.addProcessGroup", &[&s("fresh")]);
@@ -200,9 +318,15 @@ fn reload_config_add_and_remove_groups() {
     assert!(body.contains("<boolean>1</boolean>"), "{body}");
     std::fs::write(&conf, "[supervisord\n").expect("break");
     let body = c.call_text("supervisor.reloadConfig", &[]);
-    assert!(body.contains("<int>92</int>") && body.contains("CANT_REREAD: "), "{body}");
+    assert!(
+        body.contains("<int>92</int>") && body.contains("CANT_REREAD: "),
+        "{body}"
+    );
     let body = c.call_text("supervisor.getProcessInfo", &[&s("fresh")]);
-    assert!(body.contains("<name>name</name>\n<value><string>fresh</string>"), "{body}");
+    assert!(
+        body.contains("<name>name</name>\n<value><string>fresh</string>"),
+        "{body}"
+    );
 }
 
 #[test]
@@ -212,7 +336,10 @@ fn shutdown_answers_then_removes_the_socket() {
     let body = c.call_text("supervisor.shutdown", &[]);
     assert!(body.contains("<boolean>1</boolean>"), "{body}");
     assert_eq!(d.join(), supervisor_io::Outcome::Shutdown);
-    assert!(!d.path("sock").exists(), "the unix socket is removed at exit");
+    assert!(
+        !d.path("sock").exists(),
+        "the unix socket is removed at exit"
+    );
 }
 
 #[test]

@@ -14,7 +14,11 @@ fn stale_socket_is_replaced_and_a_live_one_refused() {
     let file = dir.path().join("supervisord.conf");
     std::fs::write(&file, config_text(dir.path(), free_port(), "", true, "")).expect("conf");
     let (daemon, handle) = build(&file).expect("stale socket replaced");
-    let mode = std::fs::metadata(&sock).expect("socket").permissions().mode() & 0o777;
+    let mode = std::fs::metadata(&sock)
+        .expect("socket")
+        .permissions()
+        .mode()
+        & 0o777;
     assert_eq!(mode, 0o700);
     // While it is served, a second daemon on the same path is refused.
     let thread = std::thread::spawn(move || daemon.run());
@@ -27,7 +31,10 @@ fn stale_socket_is_replaced_and_a_live_one_refused() {
         ),
         other => panic!("expected the in-use error, got {:?}", other.map(|_| ())),
     }
-    handle.request(supervisor_core::Request::Shutdown).expect("alive").expect("true");
+    handle
+        .request(supervisor_core::Request::Shutdown)
+        .expect("alive")
+        .expect("true");
     assert!(thread.join().is_ok());
     assert!(!sock.exists(), "removed at exit");
 }
@@ -40,7 +47,9 @@ fn a_taken_tcp_port_is_the_in_use_error() {
     let file = dir.path().join("supervisord.conf");
     std::fs::write(&file, config_text(dir.path(), port, "", true, "")).expect("conf");
     match build(&file) {
-        Err(supervisor_io::DaemonError::Http(text)) => assert!(text.starts_with("Another program is already listening")),
+        Err(supervisor_io::DaemonError::Http(text)) => {
+            assert!(text.starts_with("Another program is already listening"))
+        }
         other => panic!("expected the in-use error, got {:?}", other.map(|_| ())),
     }
 }

@@ -58,10 +58,14 @@ impl Daemon {
             Call::AddProcessGroup(name) => self.add_process_group(&name),
             Call::RemoveProcessGroup(name) => self.request(Request::RemoveGroup { name }),
             Call::StartProcess { name, wait } => self.request(Request::Start { name, wait }),
-            Call::StartProcessGroup { name, wait } => self.request(Request::StartGroup { name, wait }),
+            Call::StartProcessGroup { name, wait } => {
+                self.request(Request::StartGroup { name, wait })
+            }
             Call::StartAllProcesses { wait } => self.request(Request::StartAll { wait }),
             Call::StopProcess { name, wait } => self.request(Request::Stop { name, wait }),
-            Call::StopProcessGroup { name, wait } => self.request(Request::StopGroup { name, wait }),
+            Call::StopProcessGroup { name, wait } => {
+                self.request(Request::StopGroup { name, wait })
+            }
             Call::StopAllProcesses { wait } => self.request(Request::StopAll { wait }),
             Call::SignalProcess { name, signal } => self.request(Request::Signal { name, signal }),
             Call::SignalProcessGroup { name, signal } => {
@@ -71,15 +75,23 @@ impl Daemon {
             Call::GetAllConfigInfo => done(Ok(self.all_config_info())),
             Call::GetProcessInfo(name) => done(self.process_info_value(&name)),
             Call::GetAllProcessInfo => done(self.all_process_info_value()),
-            Call::ReadProcessLog { name, stream, offset, length } => {
-                done(self.read_process_log(&name, stream, offset, length))
-            }
-            Call::TailProcessLog { name, stream, offset, length } => {
-                done(self.tail_process_log(&name, stream, offset, length))
-            }
+            Call::ReadProcessLog {
+                name,
+                stream,
+                offset,
+                length,
+            } => done(self.read_process_log(&name, stream, offset, length)),
+            Call::TailProcessLog {
+                name,
+                stream,
+                offset,
+                length,
+            } => done(self.tail_process_log(&name, stream, offset, length)),
             Call::ClearProcessLogs(name) => truth(self.clear_process_logs(&name)),
             Call::ClearAllProcessLogs => done(Ok(self.clear_all_process_logs())),
-            Call::SendProcessStdin { name, chars } => truth(self.send_stdin(&name, chars.as_bytes())),
+            Call::SendProcessStdin { name, chars } => {
+                truth(self.send_stdin(&name, chars.as_bytes()))
+            }
             // TODO(events issue): hand REMOTE_COMMUNICATION to the event pools once the
             // core has an input for it; until then accepted and answered as 4.3 does.
             Call::SendRemoteCommEvent { .. } => done(Ok(Value::Bool(true))),
@@ -99,7 +111,13 @@ impl Daemon {
 
     /// `addProcessGroup(name)`: from the last config read (BAD_NAME if not there).
     fn add_process_group(&mut self, name: &str) -> Exec {
-        let Some(group) = self.http.parsed_groups.iter().find(|g| g.name == name).cloned() else {
+        let Some(group) = self
+            .http
+            .parsed_groups
+            .iter()
+            .find(|g| g.name == name)
+            .cloned()
+        else {
             return Exec::Done(Err(Fault::new(FaultCode::BadName, name)));
         };
         let (tx, rx) = bounded(1);
@@ -123,7 +141,10 @@ impl Daemon {
             .processes()
             .find(|(_, g, n)| *g == info.group && *n == info.name)
             .map(|(id, _, _)| id);
-        let path = |p: Option<&std::path::Path>| p.map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+        let path = |p: Option<&std::path::Path>| {
+            p.map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        };
         let (out, err) = match id {
             Some(id) => (path(view.stdout_logfile(id)), path(view.stderr_logfile(id))),
             None => (String::new(), String::new()),
@@ -138,7 +159,9 @@ impl Daemon {
 
     fn all_process_info_value(&self) -> Answer {
         let infos = self.view().all_process_info()?;
-        Ok(Value::Array(infos.iter().map(|i| self.info_value(i)).collect()))
+        Ok(Value::Array(
+            infos.iter().map(|i| self.info_value(i)).collect(),
+        ))
     }
 
     /// `clearAllProcessLogs()`: one result struct per process, in start order.
@@ -150,13 +173,22 @@ impl Daemon {
             .collect();
         let mut results = Vec::new();
         for (group, name) in names {
-            let namespec = if group == name { name.clone() } else { format!("{group}:{name}") };
+            let namespec = if group == name {
+                name.clone()
+            } else {
+                format!("{group}:{name}")
+            };
             let result = self.clear_process_logs(&namespec);
             let (status, description) = match &result {
                 Ok(()) => (FaultCode::Success, "OK".to_owned()),
                 Err(f) => (f.code, f.to_string()),
             };
-            results.push(encode::process_result(&ProcessResult { name, group, status, description }));
+            results.push(encode::process_result(&ProcessResult {
+                name,
+                group,
+                status,
+                description,
+            }));
         }
         Value::Array(results)
     }

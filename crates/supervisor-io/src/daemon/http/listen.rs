@@ -37,7 +37,9 @@ fn socket_error(e: Errno) -> String {
     }
     let code = e as i32;
     match errno_name(code) {
-        Some(name) => format!("Cannot open an HTTP server: socket.error reported errno.{name} ({code})"),
+        Some(name) => {
+            format!("Cannot open an HTTP server: socket.error reported errno.{name} ({code})")
+        }
         None => format!("Cannot open an HTTP server: socket.error reported {code}"),
     }
 }
@@ -63,7 +65,8 @@ fn bind_tcp(host: &str, port: u16) -> Result<TcpListener, String> {
         SocketAddr::V4(_) => AddressFamily::Inet,
         SocketAddr::V6(_) => AddressFamily::Inet6,
     };
-    let fd: OwnedFd = socket(family, SockType::Stream, SockFlag::SOCK_CLOEXEC, None).map_err(socket_error)?;
+    let fd: OwnedFd =
+        socket(family, SockType::Stream, SockFlag::SOCK_CLOEXEC, None).map_err(socket_error)?;
     setsockopt(&fd, sockopt::ReuseAddr, &true).map_err(socket_error)?;
     match addr {
         SocketAddr::V4(v4) => bind(fd.as_raw_fd(), &SockaddrIn::from(v4)),
@@ -106,8 +109,13 @@ fn bind_unix(file: &Path, chmod: i64, chown: (i64, i64)) -> Result<UnixListener,
 }
 
 fn bind_linked(file: &Path, temp: &Path, chmod: i64) -> Result<UnixListener, String> {
-    let fd: OwnedFd = socket(AddressFamily::Unix, SockType::Stream, SockFlag::SOCK_CLOEXEC, None)
-        .map_err(socket_error)?;
+    let fd: OwnedFd = socket(
+        AddressFamily::Unix,
+        SockType::Stream,
+        SockFlag::SOCK_CLOEXEC,
+        None,
+    )
+    .map_err(socket_error)?;
     let addr = UnixAddr::new(temp).map_err(socket_error)?;
     bind(fd.as_raw_fd(), &addr).map_err(socket_error)?;
     listen(&fd, Backlog::new(1024).unwrap_or(Backlog::MAXCONN)).map_err(socket_error)?;
@@ -130,7 +138,11 @@ fn bind_linked(file: &Path, temp: &Path, chmod: i64) -> Result<UnixListener, Str
                 if is_live(file) {
                     return Err(IN_USE.to_owned());
                 }
-                let _ = writeln!(std::io::stderr(), "Unlinking stale socket {}", file.display());
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "Unlinking stale socket {}",
+                    file.display()
+                );
                 let _ = std::fs::remove_file(file);
             }
             Err(e) => return Err(socket_error(Errno::from_raw(e.raw_os_error().unwrap_or(0)))),

@@ -24,19 +24,31 @@ impl Daemon {
     /// `readLog(offset, length)`.
     pub(super) fn read_main_log(&self, offset: i64, length: i64) -> Answer {
         let Some(path) = self.log.path().filter(|p| p.exists()) else {
-            let shown = self.log.path().map_or("None".into(), |p| p.display().to_string());
+            let shown = self
+                .log
+                .path()
+                .map_or("None".into(), |p| p.display().to_string());
             return Err(Fault::new(FaultCode::NoFile, shown));
         };
         read_file(path, offset, length).map(|bytes| Value::String(logread::log_text(&bytes)))
     }
 
     /// `readProcessStdoutLog`/`readProcessStderrLog(name, offset, length)`.
-    pub(super) fn read_process_log(&self, name: &str, stream: Stream, offset: i64, length: i64) -> Answer {
+    pub(super) fn read_process_log(
+        &self,
+        name: &str,
+        stream: Stream,
+        offset: i64,
+        length: i64,
+    ) -> Answer {
         let id = self
             .core
             .process_id(name)
             .ok_or_else(|| Fault::new(FaultCode::BadName, name))?;
-        let path = self.table.get(id).and_then(|p| p.logfiles.get(channel(stream)).cloned());
+        let path = self
+            .table
+            .get(id)
+            .and_then(|p| p.logfiles.get(channel(stream)).cloned());
         let Some(path) = path.filter(|p| p.exists()) else {
             let shown = self
                 .table
@@ -50,12 +62,21 @@ impl Daemon {
 
     /// `tailProcessStdoutLog`/`tailProcessStderrLog(name, offset, length)`:
     /// `[text, size, overflow]`, `['', 0, False]` without a log file.
-    pub(super) fn tail_process_log(&self, name: &str, stream: Stream, offset: i64, length: i64) -> Answer {
+    pub(super) fn tail_process_log(
+        &self,
+        name: &str,
+        stream: Stream,
+        offset: i64,
+        length: i64,
+    ) -> Answer {
         let id = self
             .core
             .process_id(name)
             .ok_or_else(|| Fault::new(FaultCode::BadName, name))?;
-        let path = self.table.get(id).and_then(|p| p.logfiles.get(channel(stream)).cloned());
+        let path = self
+            .table
+            .get(id)
+            .and_then(|p| p.logfiles.get(channel(stream)).cloned());
         let Some(path) = path.filter(|p| p.exists()) else {
             return Ok(encode::tail(String::new(), 0, false));
         };

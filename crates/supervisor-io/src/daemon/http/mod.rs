@@ -34,7 +34,6 @@ use crate::pyrepr::repr_str;
 use conn::{Busy, Conn, Stream};
 use listen::Listener;
 
-
 /// One configured server.
 #[derive(Debug)]
 struct Server {
@@ -76,7 +75,10 @@ impl Http {
         for (index, server) in config.servers.iter().enumerate() {
             let listener = listen::bind_server(&server.kind)?;
             for rpc in &config.rpcinterfaces {
-                log.log(LogLevel::Info, &format!("RPC interface {} initialized", repr_str(&rpc.name)));
+                log.log(
+                    LogLevel::Info,
+                    &format!("RPC interface {} initialized", repr_str(&rpc.name)),
+                );
             }
             let credentials = match (&server.username, &server.password) {
                 (Some(username), Some(password)) => Some(Credentials {
@@ -100,7 +102,10 @@ impl Http {
             };
             crate::sys::poller_add(poller, fd, Event::readable(Source::Listener(index).key()))
                 .map_err(|e| format!("Cannot open an HTTP server: {e}"))?;
-            http.servers.push(Server { listener, credentials });
+            http.servers.push(Server {
+                listener,
+                credentials,
+            });
         }
         Ok(http)
     }
@@ -164,7 +169,9 @@ impl Daemon {
             Listener::Unix(l, _) => l.as_fd(),
             Listener::Tcp(l) => l.as_fd(),
         };
-        let _ = self.poller.modify(fd, Event::readable(Source::Listener(index).key()));
+        let _ = self
+            .poller
+            .modify(fd, Event::readable(Source::Listener(index).key()));
         for (stream, peer) in accepted {
             let id = self.http.next_conn;
             self.http.next_conn += 1;
@@ -267,7 +274,11 @@ impl Daemon {
 
     /// Arm the tail timer while any log is followed.
     pub(crate) fn schedule_tails(&mut self) {
-        let any = self.http.conns.values().any(|c| matches!(c.busy, Busy::Tail(_)));
+        let any = self
+            .http
+            .conns
+            .values()
+            .any(|c| matches!(c.busy, Busy::Tail(_)));
         if any && self.http.tail_at.is_none() {
             self.http.tail_at = Some(Instant::now() + tail::TAIL_POLL);
         }

@@ -12,15 +12,23 @@ impl Daemon {
     /// active groups; CANT_REREAD with the parse error (the running config is kept).
     pub(super) fn reload_config(&mut self) -> Answer {
         let Some(path) = self.http.config_file.clone() else {
-            return Err(Fault::new(FaultCode::CantReread, "no configuration file to re-read"));
+            return Err(Fault::new(
+                FaultCode::CantReread,
+                "no configuration file to re-read",
+            ));
         };
         let ctx = config::LoadContext::from_system().for_reread(&self.config);
         let loaded = config::load(&path, &ctx)
             .map_err(|e| Fault::new(FaultCode::CantReread, e.message()))?;
         let new = loaded.config.groups;
         let diff = config::diff_groups(&new, &self.config.groups);
-        let names = |v: &[&config::GroupConfig]| v.iter().map(|g| g.name.clone()).collect::<Vec<_>>();
-        let value = encode::reload(&names(&diff.added), &names(&diff.changed), &names(&diff.removed));
+        let names =
+            |v: &[&config::GroupConfig]| v.iter().map(|g| g.name.clone()).collect::<Vec<_>>();
+        let value = encode::reload(
+            &names(&diff.added),
+            &names(&diff.changed),
+            &names(&diff.removed),
+        );
         self.http.parsed_groups = new;
         Ok(value)
     }
@@ -53,7 +61,10 @@ impl Daemon {
                         },
                     ),
                 };
-                rows.push((pc.name.clone(), encode::config_info(group, pc, inuse, &out, &err)));
+                rows.push((
+                    pc.name.clone(),
+                    encode::config_info(group, pc, inuse, &out, &err),
+                ));
             }
         }
         rows.sort_by(|a, b| a.0.cmp(&b.0));

@@ -23,7 +23,12 @@ impl Daemon {
                 Ok(Some(request)) => self.handle_request(conn, request),
                 Ok(None) => return,
                 Err(e) => {
-                    conn.out.extend(response::error(Version::Http11, e.status(), &[], SystemTime::now()));
+                    conn.out.extend(response::error(
+                        Version::Http11,
+                        e.status(),
+                        &[],
+                        SystemTime::now(),
+                    ));
                     conn.closing = true;
                 }
             }
@@ -32,16 +37,22 @@ impl Daemon {
 
     fn handle_request(&mut self, conn: &mut Conn, request: Request) {
         let now = SystemTime::now();
-        let credentials = self.http.servers.get(conn.server).and_then(|s| s.credentials.as_ref());
+        let credentials = self
+            .http
+            .servers
+            .get(conn.server)
+            .and_then(|s| s.credentials.as_ref());
         match rpc::auth::check(&request, credentials) {
             AuthVerdict::Allowed => {}
             AuthVerdict::Unauthorized => {
-                conn.out.extend(response::unauthorized(request.version, now));
+                conn.out
+                    .extend(response::unauthorized(request.version, now));
                 conn.closing = true;
                 return;
             }
             AuthVerdict::Malformed => {
-                conn.out.extend(response::error(request.version, 400, &[], now));
+                conn.out
+                    .extend(response::error(request.version, 400, &[], now));
                 conn.closing = true;
                 return;
             }
@@ -51,16 +62,31 @@ impl Daemon {
             Route::Rpc => self.handle_rpc(conn, &request, keep_alive),
             Route::Ok => {
                 let connection = connection(request.version, keep_alive);
-                conn.out.extend(response::complete(request.version, 200, "text/plain", b"OK", connection, now));
+                conn.out.extend(response::complete(
+                    request.version,
+                    200,
+                    "text/plain",
+                    b"OK",
+                    connection,
+                    now,
+                ));
                 conn.closing |= !keep_alive;
             }
             Route::Error(status) => {
-                conn.out.extend(response::error(request.version, status, &[], now));
+                conn.out
+                    .extend(response::error(request.version, status, &[], now));
                 conn.closing |= !keep_alive;
             }
             Route::LogTail { namespec, stream } => {
                 let found = self.process_log_path(&namespec, stream);
-                let what = format!("{namespec} {}", if stream == rpc::Stream::Stderr { "stderr" } else { "stdout" });
+                let what = format!(
+                    "{namespec} {}",
+                    if stream == rpc::Stream::Stderr {
+                        "stderr"
+                    } else {
+                        "stdout"
+                    }
+                );
                 self.start_tail(conn, &request, found, what, true);
             }
             Route::MainLogTail => {
@@ -78,9 +104,13 @@ impl Daemon {
                 let shown = String::from_utf8_lossy(&request.body);
                 self.log.log(
                     LogLevel::Error,
-                    &format!("XML-RPC request data {} is invalid: unmarshallable", repr_str(&shown)),
+                    &format!(
+                        "XML-RPC request data {} is invalid: unmarshallable",
+                        repr_str(&shown)
+                    ),
                 );
-                conn.out.extend(response::error(version, 400, &[], SystemTime::now()));
+                conn.out
+                    .extend(response::error(version, 400, &[], SystemTime::now()));
                 conn.closing |= !keep_alive;
                 return;
             }
@@ -89,9 +119,13 @@ impl Daemon {
             let shown = String::from_utf8_lossy(&request.body);
             self.log.log(
                 LogLevel::Error,
-                &format!("XML-RPC request data {} is invalid: no method name", repr_str(&shown)),
+                &format!(
+                    "XML-RPC request data {} is invalid: no method name",
+                    repr_str(&shown)
+                ),
             );
-            conn.out.extend(response::error(version, 400, &[], SystemTime::now()));
+            conn.out
+                .extend(response::error(version, 400, &[], SystemTime::now()));
             conn.closing |= !keep_alive;
             return;
         };
@@ -106,11 +140,19 @@ impl Daemon {
         match exec {
             Exec::Done(answer) => write_answer(conn, version, keep_alive, &answer),
             Exec::Wait(rx) => {
-                conn.busy = Busy::Rpc { waiting: Waiting::Single(rx), version, keep_alive };
+                conn.busy = Busy::Rpc {
+                    waiting: Waiting::Single(rx),
+                    version,
+                    keep_alive,
+                };
             }
             Exec::Multi(calls) => {
                 conn.busy = Busy::Rpc {
-                    waiting: Waiting::Multi { remaining: calls.into(), results: Vec::new(), current: None },
+                    waiting: Waiting::Multi {
+                        remaining: calls.into(),
+                        results: Vec::new(),
+                        current: None,
+                    },
                     version,
                     keep_alive,
                 };
@@ -121,7 +163,12 @@ impl Daemon {
 
     /// Move a waiting call forward; true if it finished (the answer is in `out`).
     pub(super) fn progress_rpc(&mut self, conn: &mut Conn) -> bool {
-        let Busy::Rpc { waiting, version, keep_alive } = &mut conn.busy else {
+        let Busy::Rpc {
+            waiting,
+            version,
+            keep_alive,
+        } = &mut conn.busy
+        else {
             return false;
         };
         let (version, keep_alive) = (*version, *keep_alive);
@@ -129,20 +176,29 @@ impl Daemon {
             Waiting::Single(rx) => match rx.try_recv() {
                 Ok(reply) => reply.map(|r| rpc::encode::reply(&r)),
                 Err(crossbeam_channel::TryRecvError::Empty) => return false,
-                Err(crossbeam_channel::TryRecvError::Disconnected) => {
-                    Err(Fault::new(FaultCode::Failed, "the daemon dropped the request"))
-                }
+                Err(crossbeam_channel::TryRecvError::Disconnected) => Err(Fault::new(
+                    FaultCode::Failed,
+                    "the daemon dropped the request",
+                )),
             },
-            Waiting::Multi { remaining, results, current } => {
+            Waiting::Multi {
+                remaining,
+                results,
+                current,
+            } => {
                 let ns = self.http.namespaces();
                 loop {
                     if let Some(rx) = current {
                         match rx.try_recv() {
-                            Ok(reply) => results.push(as_multicall_result(reply.map(|r| rpc::encode::reply(&r)))),
+                            Ok(reply) => results
+                                .push(as_multicall_result(reply.map(|r| rpc::encode::reply(&r)))),
                             Err(crossbeam_channel::TryRecvError::Empty) => return false,
-                            Err(crossbeam_channel::TryRecvError::Disconnected) => results.push(as_multicall_result(
-                                Err(Fault::new(FaultCode::Failed, "the daemon dropped the request")),
-                            )),
+                            Err(crossbeam_channel::TryRecvError::Disconnected) => {
+                                results.push(as_multicall_result(Err(Fault::new(
+                                    FaultCode::Failed,
+                                    "the daemon dropped the request",
+                                ))))
+                            }
                         }
                         *current = None;
                     }
@@ -166,15 +222,25 @@ impl Daemon {
         true
     }
 
-    fn start_tail(&mut self, conn: &mut Conn, request: &Request, path: Option<std::path::PathBuf>, what: String, accel: bool) {
+    fn start_tail(
+        &mut self,
+        conn: &mut Conn,
+        request: &Request,
+        path: Option<std::path::PathBuf>,
+        what: String,
+        accel: bool,
+    ) {
         let now = SystemTime::now();
         let tail = path.and_then(|p| {
             let mtime = std::fs::metadata(&p).and_then(|m| m.modified()).ok()?;
             let chunked = request.version == Version::Http11;
-            super::tail::Tail::open(p, chunked, what.clone()).ok().map(|t| (t, mtime))
+            super::tail::Tail::open(p, chunked, what.clone())
+                .ok()
+                .map(|t| (t, mtime))
         });
         let Some((tail, mtime)) = tail else {
-            conn.out.extend(response::error(request.version, 404, &[], now));
+            conn.out
+                .extend(response::error(request.version, 404, &[], now));
             conn.closing |= !request.keep_alive();
             return;
         };
@@ -188,8 +254,12 @@ impl Daemon {
         if tail.chunked {
             headers.push(("Transfer-Encoding", "chunked".to_owned()));
         }
-        conn.out.extend(response::head(request.version, 200, &headers, now));
-        self.log.log(LogLevel::Info, &format!("logtail of {what} for {} started", conn.peer));
+        conn.out
+            .extend(response::head(request.version, 200, &headers, now));
+        self.log.log(
+            LogLevel::Info,
+            &format!("logtail of {what} for {} started", conn.peer),
+        );
         conn.busy = Busy::Tail(Box::new(tail));
         pump_tail(conn);
     }
