@@ -143,10 +143,16 @@ impl Supervisor {
     }
 
     /// A listener process was reaped: its event in flight is rejected (4.3 `finish`) and
-    /// goes back to the head of its own pool, for the next READY listener.
+    /// goes back to the head of its own pool, for the next READY listener. Its protocol
+    /// starts over (ACKNOWLEDGED) already now rather than at the next spawn, so that BUSY
+    /// always means "one event in flight"; 4.3 leaves the stale state until the respawn,
+    /// where nobody can observe it but `getProcessInfo`-like debugging.
     pub(crate) fn listener_exited(&mut self, id: ProcessId, fx: &mut Vec<Effect>) {
         if let Some(event) = self.take_in_flight(id) {
             self.give_back(id, event, Return::Rejected, fx);
+        }
+        if let Some(l) = self.events.listeners.get_mut(&id) {
+            l.parser = eventproto::ListenerParser::new();
         }
     }
 

@@ -1,15 +1,20 @@
 //! Property test over random traces: time advances, exits of live pids with random statuses,
 //! spawn/check/kill failures, start/stop/signal requests (single, group, all), supervisord
 //! signals (HUP, TERM, USR2, CHLD), FATAL and ClearFatal, groups removed and added again,
-//! Spawned answers held back. After EVERY step: a live state holds a pid iff that pid is a
-//! live child of that process; Kill/Signal only to live pids; no request answered twice; `poll_timeout() >= now` or None; no panic. At the end, once
-//! every child dies and time passes, every request has exactly one reply.
+//! Spawned answers held back; an event listener pool (`l0`, subscribed to EVENT, small
+//! buffer, random max_retry) whose listener says READY, OK, FAIL, garbage or dies, remote
+//! comm events, child output with events and capture mode. After EVERY step: a live state
+//! holds a pid iff that pid is a live child of that process; Kill/Signal/WriteStdin only to
+//! live pids; no request answered twice; `poll_timeout() >= now` or None; no panic; pool
+//! length <= buffer_size; a BUSY listener has exactly one event in flight; every accepted
+//! event is processed, dead-lettered, overflowed, discarded or still held (nothing lost).
+//! At the end, once every child dies and time passes, every request has exactly one reply.
 
 use crate::sim::*;
 use proptest::prelude::*;
 use supervisor_core::{
-    AutoRestart, ExitStatus, GroupKind, GroupSpec, Input, LogTarget, ProcessSpec, Request, Signal,
-    SpawnError,
+    AutoRestart, ExitStatus, GroupEvents, GroupKind, GroupSpec, Input, LogChannel, LogTarget,
+    OutputEvents, ProcessSpec, Request, Signal, SpawnError,
 };
 
 const NAMES: [&str; 7] = ["g0:p0", "g0:p1", "q0", "l0", "g0:*", "g0:", "nope"];
@@ -38,6 +43,10 @@ enum Step {
     ReleaseSpawns,
     RemoveQ0,
     AddQ0,
+    ListenerSays(&'static [u8]),
+    ListenerStdinClosed,
+    RemoteComm,
+    ChildOutput(&'static [u8]),
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -74,6 +83,22 @@ fn step() -> impl Strategy<Value = Step> {
         2 => Just(Step::ReleaseSpawns),
         1 => Just(Step::RemoveQ0),
         1 => Just(Step::AddQ0),
+        4 => prop_oneof![
+            Just(&b"READY\n"[..]),
+            Just(&b"RESULT 2\nOK"[..]),
+            Just(&b"RESULT 2\nOKREADY\n"[..]),
+            Just(&b"RESULT 4\nFAILREADY\n"[..]),
+            Just(&b"RESULT x\n"[..]),
+            Just(&b"RES"[..]),
+            Just(&b"hello!"[..]),
+        ].prop_map(Step::ListenerSays),
+        1 => Just(Step::ListenerStdinClosed),
+        2 => Just(Step::RemoteComm),
+        1 => prop_oneof![
+            Just(&b"out\n"[..]),
+            Just(&b"<!--XSUPERVISOR:BEGIN-->cap"[..]),
+            Just(&b"tured<!--XSUPERVISOR:END-->"[..]),
+        ].prop_map(Step::ChildOutput),
     ]
 }
 
@@ -206,7 +231,45 @@ fn apply(sim: &mut Sim, step: &Step, q0: &GroupSpec) {
         Step::Shutdown => {
             sim.request(Request::Shutdown);
         }
+        Step::ListenerSays(bytes) => sim.say("l0", bytes),
+        Step::ListenerStdinClosed => {
+            let process = sim.core.process_id("l0").expect("listener");
+            sim.input(Input::StdinClosed { process });
+        }
+        Step::RemoteComm => {
+            sim.request(Request::SendRemoteCommEvent {
+                kind: "t".into(),
+                data: "d".into(),
+            });
+        }
+        Step::ChildOutput(bytes) => sim.output("g0:p0", LogChannel::Stdout, bytes),
     }
+}
+
+/// The event options: `l0` a pool subscribed to EVENT with a small buffer, `p0` with
+/// stdout events and capture mode.
+fn event_setup(sim: &mut Sim, max_retry: Option<u32>) {
+    let mut pool = pool_spec(&["EVENT"]);
+    pool.buffer_size = 3;
+    pool.max_retry = max_retry;
+    sim.event_spec.shutdown_drain_timeout = secs(2);
+    sim.event_spec.groups.insert(
+        "l0".into(),
+        GroupEvents {
+            pool: Some(pool),
+            ..Default::default()
+        },
+    );
+    let mut g0 = GroupEvents::default();
+    g0.outputs.insert(
+        "p0".into(),
+        OutputEvents {
+            stdout_events_enabled: true,
+            stdout_capture_maxbytes: 16,
+            ..Default::default()
+        },
+    );
+    sim.event_spec.groups.insert("g0".into(), g0);
 }
 
 proptest! {
@@ -216,10 +279,11 @@ proptest! {
     fn invariants_hold_after_every_step(
         opts in [process(), process(), process(), process()],
         steps in proptest::collection::vec(step(), 1..60),
+        max_retry in prop_oneof![Just(None), (0u32..4).prop_map(Some)],
     ) {
         let groups = config(opts);
         let q0 = groups[1].clone();
-        let mut sim = Sim::new(groups);
+        let mut sim = Sim::with_setup(groups, |s| event_setup(s, max_retry));
         sim.check_invariants().map_err(TestCaseError::fail)?;
         for s in &steps {
             apply(&mut sim, s, &q0);

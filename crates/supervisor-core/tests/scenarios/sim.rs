@@ -530,6 +530,41 @@ impl Sim {
         {
             return Err("poll_timeout earlier than now".into());
         }
+        self.check_event_invariants()
+    }
+
+    /// Pools never hold more than `buffer_size`; a listener is BUSY iff exactly one event
+    /// is in flight to it; every accepted event is processed, dead-lettered, overflowed,
+    /// discarded (counted), or still buffered or in flight: nothing is silently lost.
+    pub fn check_event_invariants(&self) -> Result<(), String> {
+        use supervisor_core::eventproto::ListenerState;
+        let pools = self.core.event_pools();
+        for p in &pools {
+            if p.buffered > p.buffer_size.max(1) {
+                return Err(format!("pool {} holds {} > {}", p.name, p.buffered, p.buffer_size));
+            }
+        }
+        let mut in_flight = 0u64;
+        for i in 0.. {
+            let id = ProcessId(i);
+            if self.core.names_of(id).is_none() {
+                break;
+            }
+            if let Some(l) = self.core.listener_info(id) {
+                if (l.state == ListenerState::Busy) != l.in_flight.is_some() {
+                    return Err(format!("{}: {:?} with in flight {:?}", self.name(id), l.state, l.in_flight));
+                }
+                in_flight += u64::from(l.in_flight.is_some());
+            }
+        }
+        let c = self.core.event_counts();
+        let buffered: u64 = pools.iter().map(|p| p.buffered as u64).sum();
+        let ended = c.processed + c.dead_lettered + c.overflowed + c.discarded;
+        if c.accepted != ended + buffered + in_flight {
+            return Err(format!(
+                "events lost: {c:?}, buffered {buffered}, in flight {in_flight}"
+            ));
+        }
         Ok(())
     }
 
