@@ -85,7 +85,8 @@ fn keep_alive_rules_of_http_1_0_and_1_1() {
     let mut c = d.unix();
     c.send(&req("1.0", ""));
     let r = c.response();
-    assert_eq!(r.header("Connection").as_deref(), Some("close"));
+    // 4.3 closes without saying so (medusa adds the header after sending the head).
+    assert_eq!(r.header("Connection"), None);
     assert!(
         r.head
             .starts_with("HTTP/1.0 200 OK\r\nServer: Medusa/1.12\r\nDate: "),
@@ -103,7 +104,7 @@ fn keep_alive_rules_of_http_1_0_and_1_1() {
     let r = c.response();
     assert_eq!(r.header("Connection"), None);
     c.send(&req("1.1", "Connection: close\r\n"));
-    assert_eq!(c.response().header("Connection").as_deref(), Some("close"));
+    assert_eq!(c.response().header("Connection"), None);
     assert!(c.closed());
 }
 

@@ -352,3 +352,31 @@ fn without_the_supervisor_interface_only_system_methods() {
     assert!(body.contains("UNKNOWN_METHOD"), "{body}");
     assert!(!d.main_log().contains("RPC interface"));
 }
+
+#[test]
+fn multicall_runs_deferred_calls_one_after_another() {
+    let d = serve(
+        "[program:a]\ncommand=sleep 1000\nautostart=false\nstartsecs=1\n\
+                   [program:b]\ncommand=sleep 1000\nautostart=false\nstartsecs=1\n",
+    );
+    let mut c = d.unix();
+    let start = |name: &str| {
+        format!(
+            "<value><struct><member><name>methodName</name><value>supervisor.startProcess</value></member>\
+             <member><name>params</name><value><array><data><value>{name}</value></data></array></value></member></struct></value>"
+        )
+    };
+    let calls = format!("<array><data>{}{}</data></array>", start("a"), start("b"));
+    let body = c.call_text("system.multicall", &[&calls]);
+    assert_eq!(
+        body.matches("<value><boolean>1</boolean></value>").count(),
+        2,
+        "{body}"
+    );
+    let body = c.call_text("supervisor.getAllProcessInfo", &[]);
+    assert_eq!(
+        body.matches("<string>RUNNING</string>").count(),
+        2,
+        "{body}"
+    );
+}

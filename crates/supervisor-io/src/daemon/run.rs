@@ -57,7 +57,7 @@ fn main_loop(d: &mut Daemon) -> Result<Outcome, DaemonError> {
         d.feed_inputs();
         // Deferred HTTP answers settle as the core replies; what they start (the
         // next call of a multicall) is fed at once.
-        while d.outcome.is_none() && d.http_settle() {
+        while d.outcome.is_none() && (d.http_settle() || !d.inputs.is_empty()) {
             d.feed_inputs();
         }
         if let Some(outcome) = d.outcome {

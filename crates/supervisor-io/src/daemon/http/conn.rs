@@ -154,7 +154,9 @@ impl Conn {
         }
         let idle = matches!(self.busy, Busy::Idle);
         (self.closing && self.out.is_empty() && idle)
-            || (self.eof && self.out.is_empty() && idle && self.parser.buffered() == 0)
+            // No more bytes will come: complete requests were served already, a
+            // partial one never will be.
+            || (self.eof && self.out.is_empty() && idle)
             // A tail whose client went away.
             || (self.eof && matches!(self.busy, Busy::Tail(_)))
     }

@@ -286,7 +286,8 @@ pub(super) fn pump_tail(conn: &mut Conn) {
 
 fn connection(version: Version, keep_alive: bool) -> response::Connection {
     match (version, keep_alive) {
-        (_, false) => response::Connection::Close,
+        // medusa sets `Connection: close` after the head is built: never sent.
+        (_, false) => response::Connection::Default,
         (Version::Http10, true) => response::Connection::KeepAlive10,
         (Version::Http11, true) => response::Connection::Default,
     }
