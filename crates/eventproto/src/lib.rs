@@ -30,7 +30,7 @@
 //! ```
 //!
 //! * Header tokens always in this order, single spaces, `\n`; the payload follows with no
-//!   terminator ([`Header`], [`envelope`]). `len` counts **characters** as 4.3 does
+//!   terminator ([`Header`], [`envelope()`]). `len` counts **characters** as 4.3 does
 //!   (Python `len(str)`), not bytes: see [`envelope`](mod@envelope) for why this quirk is kept.
 //! * Payload formats: [`Payload::render`], one per [`EventType`]; undecodable child output
 //!   is rendered `Undecodable: b'...'` as 4.3 does ([`decode`]).

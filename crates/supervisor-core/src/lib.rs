@@ -28,12 +28,15 @@
 //!  Exited {pid, status}           ──┤ ┌──────┐ ├──► Signal {process, pid, signal}
 //!  KillFailed / SignalFailed      ──┼─► core ├─┼──► Reply {id, result}
 //!  Signal(sig) to supervisord     ──┤ └──┬───┘ ├──► Log {level, message}
-//!  Request {id, request}          ──┤    │     ├──► Event(..)   (for event listeners)
-//!  Timeout                        ──┤    │     ├──► ReopenLogs
-//!  LogClearFailed/LogRemoveFailed ──┘    │     └──► Exit {code} | Restart
-//!                                        ▼
+//!  Request {id, request}          ──┤    │     ├──► Event(..)   (notification; routed inside)
+//!  Timeout                        ──┤    │     ├──► WriteStdin {process, bytes} (to listeners)
+//!  LogClearFailed/LogRemoveFailed ──┤    │     ├──► ReopenLogs
+//!  Output {process, channel, bytes} ┤    │     └──► Exit {code} | Restart
+//!  OutputClosed {process, channel} ─┤    │
+//!  StdinClosed {process}          ──┘    ▼
 //!                      poll_timeout() -> Option<Instant>   (earliest deadline; None = idle)
-//!                      queries: process_info, all_process_info, get_state, ...
+//!                      queries: process_info, all_process_info, get_state, event_pools,
+//!                               event_counts, listener_info, monitor_result, ...
 //! ```
 //!
 //! Intent out, outcome in: every effect whose result matters is answered by an input
@@ -81,7 +84,9 @@
 //! * removing a log file fails ([`Input::LogRemoveFailed`]),
 //! * killing or signalling a process fails with an error other than ESRCH
 //!   ([`Input::KillFailed`], [`Input::SignalFailed`]; the process itself goes to UNKNOWN as
-//!   in 4.3).
+//!   in 4.3),
+//! * an event was rejected `max_retry` times by the listeners of its pool (dead letter,
+//!   see [`PoolSpec::max_retry`]).
 //!
 //! Each reason is logged at CRIT and kept ([`Supervisor::fatal_reasons`]). In FATAL the
 //! daemon keeps running and answering: processes are still auto-started and restarted, and
@@ -95,6 +100,30 @@
 //!   reasons at INFO; clearing when not FATAL is a no-op that also returns `true`;
 //! * a reload (`SIGHUP` / `supervisor.restart`): the driver builds a new core, which starts
 //!   in RUNNING. A shutdown or reload requested while FATAL proceeds normally.
+//!
+//! # Events and listeners
+//!
+//! Event pools, listeners and every event type of spec §4 live in the core (module
+//! `events`); the wire format is the `eventproto` crate. Give the event options with
+//! [`Supervisor::with_events`] ([`EventSpec`]: identifier, shutdown drain timeout, and per
+//! group a [`PoolSpec`] and [`OutputEvents`]). What the driver wires:
+//!
+//! * every chunk read from a child's stdout/stderr → [`Input::Output`] (a listener's stdout
+//!   is its protocol: `READY`, `RESULT`); EOF of a pipe → [`Input::OutputClosed`];
+//! * [`Effect::WriteStdin`] → write the bytes to the listener's stdin, in order; on EPIPE
+//!   feed [`Input::StdinClosed`];
+//! * `supervisor.sendRemoteCommEvent` → [`Request::SendRemoteCommEvent`]; the new monitor
+//!   query → [`Request::QueryMonitor`] and [`Supervisor::monitor_result`]; counters
+//!   (overflow discards, dead letters) → [`Supervisor::event_counts`] /
+//!   [`Supervisor::event_pools`]; `addProcessGroup` of a group with event options →
+//!   [`Request::AddGroupWithEvents`].
+//!
+//! Dispatch is immediate: an event reaches a READY listener in the `handle` call in which
+//! it happens. TICK events and monitor queries are deadlines in [`Supervisor::poll_timeout`]
+//! (TICK boundaries are computed from `now.wall`). A shutdown or reload stops the listener
+//! groups only once the buffered events are delivered or `shutdown_drain_timeout` passed;
+//! with `max_retry`, an event rejected that many times is dead-lettered and supervisord
+//! enters FATAL (above).
 //!
 //! # Deliberate differences from 4.3
 //!

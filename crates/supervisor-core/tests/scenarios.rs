@@ -3,6 +3,8 @@
 
 #[path = "scenarios/sim.rs"]
 mod sim;
+#[path = "scenarios/sim_events.rs"]
+mod sim_events;
 
 mod scenarios {
     mod add_and_remove_groups;
