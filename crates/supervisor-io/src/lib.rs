@@ -80,7 +80,8 @@
 //! - [`errno`]: errno names as Python spells them; [`pyrepr`]: Python's `repr` of
 //!   a string, used by the `%r` in spawn errors;
 //! - [`mainlog`]: the main log; [`clock`]: local time as supervisord prints it;
-//! - [`daemon`]: the poll loop, child logs, AUTO logs, fcgi sockets, [`Handle`].
+//! - [`daemon`]: the poll loop, child logs, AUTO logs, fcgi sockets, [`Handle`], and the
+//!   HTTP servers (XML-RPC, `/logtail`, `/mainlogtail`; codec in the `rpc` crate).
 
 pub mod clock;
 pub mod command;

@@ -42,6 +42,11 @@ fn identification_and_introspection_on_both_servers() {
         state.contains("<name>statecode</name>\n<value><int>1</int></value>"),
         "{state}"
     );
+    // supervisord's FATAL state (not in 4.3): reasons and clearing, unlisted methods.
+    let reasons = unix.call_text("supervisor.getFatalReasons", &[]);
+    assert!(reasons.contains("<value><array><data>\n</data></array></value>"), "{reasons}");
+    let cleared = unix.call_text("supervisor.clearFatal", &[]);
+    assert!(cleared.contains("<boolean>1</boolean>"), "{cleared}");
     let sig = unix.call_text("system.methodSignature", &[&s("supervisor.startProcess")]);
     assert!(sig.contains("<string>boolean</string></value>\n<value><string>string</string></value>\n<value><string>boolean</string>"), "{sig}");
     let help = unix.call_text("system.methodHelp", &[&s("supervisor.getPID")]);

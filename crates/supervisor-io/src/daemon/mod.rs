@@ -5,6 +5,7 @@
 //!   pidfds / SIGCHLD ──reap──► Input::Exited ─┐
 //!   self-pipe (binary only) ──► Input::Signal ├─► Supervisor::handle ─► effects ─► spawn,
 //!   Handle (other threads) ──► Input::Request ┤                                   kill, log,
+//!   HTTP clients (http/) ────► Input::Request ┤                                   HTTP answers,
 //!   core.poll_timeout() passed ──► Timeout ───┘                                   reply, exit
 //! ```
 //!
