@@ -92,9 +92,11 @@ impl Daemon {
             Call::SendProcessStdin { name, chars } => {
                 truth(self.send_stdin(&name, chars.as_bytes()))
             }
-            // TODO(events issue): hand REMOTE_COMMUNICATION to the event pools once the
-            // core has an input for it; until then accepted and answered as 4.3 does.
-            Call::SendRemoteCommEvent { .. } => done(Ok(Value::Bool(true))),
+            // The core emits REMOTE_COMMUNICATION and answers `true` (no state check,
+            // as 4.3).
+            Call::SendRemoteCommEvent { kind, data } => {
+                self.request(Request::SendRemoteCommEvent { kind, data })
+            }
             Call::ClearFatal => self.request(Request::ClearFatal),
             Call::GetFatalReasons => done(Ok(Value::Array(
                 self.core.fatal_reasons().iter().map(Value::str).collect(),
