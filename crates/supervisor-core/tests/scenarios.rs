@@ -17,6 +17,7 @@ mod scenarios {
     mod exit_too_quickly_to_backoff;
     mod group_and_all_ordering;
     mod group_and_remote_events;
+    mod listener_conversation_trace;
     mod listener_dies_mid_event_redelivers;
     mod listener_fail_requeues;
     mod listener_protocol_states;

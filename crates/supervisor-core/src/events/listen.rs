@@ -41,6 +41,7 @@ impl Supervisor {
                 continue;
             };
             let members = self.groups[g].members.clone();
+            let mut sent = false;
             while !self.events.pools[i].buffer.is_empty() {
                 let ready = members.iter().copied().find(|id| {
                     self.processes[id.index()].code() == ProcessStateCode::Running
@@ -50,7 +51,23 @@ impl Supervisor {
                             .get(id)
                             .is_some_and(|l| l.parser.state() == ListenerState::Ready)
                 });
-                let Some(id) = ready else { break };
+                let Some(id) = ready else {
+                    let pool = &self.events.pools[i];
+                    if sent && let Some(head) = pool.buffer.front() {
+                        // 4.3 pops the next event, finds nobody READY and puts it back,
+                        // logging a rebuffering line for an event that was never sent
+                        debug(
+                            fx,
+                            format!(
+                                "rebuffering event {} for pool {name} (buf size={}, max={})",
+                                head.serial,
+                                pool.buffer.len() - 1,
+                                pool.spec.buffer_size
+                            ),
+                        );
+                    }
+                    break;
+                };
                 let Some(event) = self.events.pools[i].buffer.pop_front() else {
                     break;
                 };
@@ -71,6 +88,7 @@ impl Supervisor {
                     ),
                 );
                 fx.push(Effect::WriteStdin { process: id, bytes });
+                sent = true;
                 if let Some(l) = self.events.listeners.get_mut(&id) {
                     l.parser.event_sent();
                     l.in_flight = Some(event);
