@@ -228,3 +228,35 @@ fn every_event_type_snapshot() {
     }
     insta::assert_snapshot!(all);
 }
+
+/// The child of the first capture printed `hello Malmö\n`, then
+/// `x<BEGIN>captured\ndata<END>after-the-end-token-long-enough\n`; 4.3.0 emitted
+/// PROCESS_LOG `hello Malmö\nx` (serial 7), PROCESS_LOG `captured\ndata` (8, the captured
+/// text too), PROCESS_COMMUNICATION `captured\ndata` (9), PROCESS_LOG
+/// `after-the-end-token-long-enough\n` (10). The scanner cuts the same pieces.
+#[test]
+fn capture_segments_match_supervisord_4_3_0() {
+    use eventproto::{CaptureScanner, Segment};
+    let mut s = CaptureScanner::new(1000);
+    let mut segs = s.feed("hello Malmö\n".as_bytes());
+    assert!(
+        segs.is_empty(),
+        "12 bytes are held back (not more than a token)"
+    );
+    segs.extend(s.feed(
+        b"x<!--XSUPERVISOR:BEGIN-->captured\ndata<!--XSUPERVISOR:END-->after-the-end-token-long-enough\n",
+    ));
+    let out = |b: &[u8], captured| Segment::Output {
+        bytes: b.to_vec(),
+        captured,
+    };
+    assert_eq!(
+        segs,
+        vec![
+            out("hello Malmö\nx".as_bytes(), false),
+            out(b"captured\ndata", true),
+            Segment::Communication(b"captured\ndata".to_vec()),
+            out(b"after-the-end-token-long-enough\n", false),
+        ]
+    );
+}

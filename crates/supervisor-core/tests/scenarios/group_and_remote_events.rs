@@ -94,3 +94,22 @@ fn remote_comm_event_in_two_pools_shares_the_serial() {
     assert_eq!(h1.poolserial, 0, "p1's first event");
     assert!(h2.poolserial > 0, "p2 had state events before");
 }
+
+#[test]
+fn without_event_options_listener_pools_take_nothing() {
+    // Supervisor::new (what the driver calls today): pools subscribe to nothing, so no
+    // event is buffered, overflowed or written anywhere
+    let mut sim = Sim::new(vec![pool_group("listen", &["listen"]), prog("a", |_| {})]);
+    sim.say("listen", b"READY\n");
+    sim.advance(secs(2));
+    sim.request(Request::SendRemoteCommEvent {
+        kind: "t".into(),
+        data: "d".into(),
+    });
+    assert_eq!(
+        sim.core.event_counts(),
+        supervisor_core::PoolCounts::default()
+    );
+    assert!(sim.stdin.is_empty());
+    assert_eq!(sim.core.poll_timeout(), None, "no tick or monitor wakeups");
+}
