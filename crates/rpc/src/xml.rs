@@ -170,10 +170,19 @@ fn parse_datetime(text: &str) -> Result<String, XmlError> {
 struct Reader<'a> {
     s: &'a str,
     pos: usize,
+    depth: usize,
 }
 
+/// Elements nest at most this deep: the reader and the unmarshaller recurse, and a
+/// body of `<a><a><a>...` must not exhaust the daemon's stack.
+const MAX_DEPTH: usize = 256;
+
 fn parse_document(s: &str) -> Result<Element, XmlError> {
-    let mut r = Reader { s, pos: 0 };
+    let mut r = Reader {
+        s,
+        pos: 0,
+        depth: 0,
+    };
     r.misc()?;
     if !r.rest().starts_with('<') {
         return err("no root element");
@@ -302,7 +311,13 @@ impl<'a> Reader<'a> {
                 self.skip_until("?>")?;
                 None
             } else if rest.starts_with('<') {
-                children.push(self.element()?);
+                if self.depth >= MAX_DEPTH {
+                    return err("elements nested too deeply");
+                }
+                self.depth += 1;
+                let child = self.element();
+                self.depth -= 1;
+                children.push(child?);
                 None
             } else {
                 let end = rest.find('<').unwrap_or(rest.len());

@@ -134,3 +134,15 @@ proptest! {
         prop_assert_eq!(got, vec![body.into_bytes(), b"second".to_vec()]);
     }
 }
+
+proptest! {
+    /// Arbitrary bytes never panic the parser, whatever the chunking.
+    #[test]
+    fn arbitrary_bytes_never_panic(chunks in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..64), 0..8)) {
+        let mut p = RequestParser::new(Limits { max_head: 256, max_body: 256 });
+        for chunk in chunks {
+            p.feed(&chunk);
+            while let Ok(Some(_)) = p.next_request() {}
+        }
+    }
+}

@@ -111,6 +111,18 @@ fn what_python_fails_to_unmarshal_is_an_error() {
     }
 }
 
+#[test]
+fn deep_nesting_is_refused_not_a_stack_overflow() {
+    let deep = format!("{}{}", "<a>".repeat(200_000), "</a>".repeat(200_000));
+    assert!(parse_method_call(deep.as_bytes()).is_err());
+    let ok = format!(
+        "<methodCall><params><param>{}<value>x</value>{}</param></params></methodCall>",
+        "<value><array><data>".repeat(50),
+        "</data></array></value>".repeat(50)
+    );
+    assert!(parse_method_call(ok.as_bytes()).is_ok());
+}
+
 fn value() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         any::<i64>().prop_map(Value::Int),
@@ -136,5 +148,22 @@ proptest! {
         let mut xml = String::new();
         v.write_xml(&mut xml);
         prop_assert_eq!(one(&xml), v);
+    }
+}
+
+proptest! {
+    /// Arbitrary bytes never panic the decoder (the daemon parses outside input).
+    #[test]
+    fn arbitrary_bodies_never_panic(body in proptest::collection::vec(any::<u8>(), 0..300)) {
+        let _ = parse_method_call(&body);
+    }
+
+    /// Mutated valid bodies never panic either.
+    #[test]
+    fn mutated_bodies_never_panic(cut in 0usize..200, insert in "[<>/&;a-z!\\[\\]-]{0,8}") {
+        let body = "<?xml version='1.0'?><methodCall><methodName>a.b</methodName><params><param><value><struct><member><name>k</name><value><array><data><value><int>1</int></value></data></array></value></member></struct></value></param></params></methodCall>";
+        let cut = cut.min(body.len());
+        let mutated = format!("{}{}{}", &body[..cut], insert, &body[cut..]);
+        let _ = parse_method_call(mutated.as_bytes());
     }
 }
