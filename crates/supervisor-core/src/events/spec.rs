@@ -13,9 +13,11 @@ use std::time::Duration;
 pub struct EventSpec {
     /// `[supervisord] identifier=` (default `supervisor`): the `server:` of every header.
     pub identifier: String,
-    /// New option: how long a shutdown or reload waits, before stopping the listener
-    /// groups, for buffered events to be delivered (default 10 s; 0 = 4.3's behaviour:
-    /// do not wait, undelivered events are discarded and counted).
+    /// New option: how long a shutdown or reload waits for buffered events to be
+    /// delivered before it stops the listener groups (default 10 s), counted from the
+    /// moment the first listener group is due to stop (normally once every other group
+    /// has stopped, so that their STOPPING/STOPPED events are included). 0 = 4.3's
+    /// behaviour: no wait; undelivered events are discarded (and here logged, counted).
     pub shutdown_drain_timeout: Duration,
     /// Event options by group name. A group without an entry has no events enabled, and
     /// a listener group without a pool entry subscribes to nothing.

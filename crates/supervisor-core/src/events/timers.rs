@@ -132,7 +132,8 @@ impl Supervisor {
     }
 
     /// Shutdown: may group `g` be stopped now? A listener group waits until the buffered
-    /// events are delivered or the drain timeout (from the start of the shutdown) passed.
+    /// events are delivered or the drain timeout passed, counted from the first time a
+    /// listener group was due to stop.
     pub(crate) fn may_stop_group(&mut self, g: usize, now: Now, fx: &mut Vec<Effect>) -> bool {
         if self.groups[g].kind != GroupKind::EventListener {
             return true;

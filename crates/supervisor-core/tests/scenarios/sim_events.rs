@@ -47,7 +47,8 @@ impl Sim {
     }
 
     /// Pools never hold more than `buffer_size`; a listener is BUSY iff exactly one event
-    /// is in flight to it; every accepted event is processed, dead-lettered, overflowed,
+    /// is in flight to it; no event waits while a RUNNING listener of its pool is READY
+    /// (so every event is eventually delivered); every accepted event is processed, dead-lettered, overflowed,
     /// discarded (counted), or still buffered or in flight: nothing is silently lost.
     pub fn check_event_invariants(&self) -> Result<(), String> {
         use supervisor_core::eventproto::ListenerState;
@@ -76,6 +77,17 @@ impl Sim {
                     ));
                 }
                 in_flight += u64::from(l.in_flight.is_some());
+                // liveness: no event waits while a RUNNING listener of its pool is READY
+                let running = self.core.process_state(&self.name(id))
+                    == Some(supervisor_core::ProcessStateCode::Running);
+                let waiting = pools.iter().any(|p| p.name == l.pool && p.buffered > 0);
+                if l.state == ListenerState::Ready && running && waiting {
+                    return Err(format!(
+                        "{} is idle while pool {} holds events",
+                        self.name(id),
+                        l.pool
+                    ));
+                }
             }
         }
         let c = self.core.event_counts();
