@@ -53,32 +53,8 @@ pub fn repr_bytes(b: &[u8]) -> String {
 /// quote, `\t`, `\n`, `\r` escaped, every other byte as `\xNN`. supervisord logs
 /// undecodable child output and listener protocol bytes this way (`b'RESULT 2\nOK'`).
 pub fn repr_bytes_literal(b: &[u8]) -> String {
-    let quote = if b.contains(&b'\'') && !b.contains(&b'"') {
-        b'"'
-    } else {
-        b'\''
-    };
-    let mut out = String::with_capacity(b.len() + 3);
-    out.push('b');
-    out.push(char::from(quote));
-    for &byte in b {
-        match byte {
-            b'\\' => out.push_str("\\\\"),
-            b'\t' => out.push_str("\\t"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            q if q == quote => {
-                out.push('\\');
-                out.push(char::from(q));
-            }
-            0x20..=0x7e => out.push(char::from(byte)),
-            _ => {
-                let _ = write!(out, "\\x{byte:02x}");
-            }
-        }
-    }
-    out.push(char::from(quote));
-    out
+    // one implementation, in the crate that renders event payloads
+    eventproto::repr_bytes_literal(b)
 }
 
 /// Append Python's escape for `c` (`\xNN`, `\uNNNN`, `\UNNNNNNNN`), as `repr`/`ascii` write it.
