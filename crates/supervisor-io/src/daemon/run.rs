@@ -66,10 +66,15 @@ fn main_loop(d: &mut Daemon) -> Result<Outcome, DaemonError> {
         if d.exit_poll_at.is_none() && d.unwatched_exits() {
             d.exit_poll_at = Some(Instant::now() + EXIT_POLL);
         }
-        let deadline = [d.core.poll_timeout(), d.retry_at, d.exit_poll_at, d.http.tail_at]
-            .into_iter()
-            .flatten()
-            .min();
+        let deadline = [
+            d.core.poll_timeout(),
+            d.retry_at,
+            d.exit_poll_at,
+            d.http.deadline(),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
         let timeout = deadline.map(|t| t.saturating_duration_since(Instant::now()));
         events.clear();
         match d.poller.wait(&mut events, timeout) {
@@ -89,8 +94,8 @@ fn main_loop(d: &mut Daemon) -> Result<Outcome, DaemonError> {
         if d.retry_at.is_some_and(|t| t <= now) {
             d.retry_pending_logs();
         }
-        if d.http.tail_at.is_some_and(|t| t <= now) {
-            d.http_tails();
+        if d.http.deadline().is_some_and(|t| t <= now) {
+            d.http_timers(now);
         }
         if d.exit_poll_at.is_some_and(|t| t <= now) {
             d.exit_poll_at = None;

@@ -55,8 +55,16 @@ pub(crate) struct Http {
     /// The config file `reloadConfig` re-reads.
     pub(crate) config_file: Option<PathBuf>,
     /// When followed logs are polled next.
-    pub(crate) tail_at: Option<Instant>,
+    tail_at: Option<Instant>,
+    /// Listeners left unarmed after `accept` failed (out of descriptors), and when
+    /// to try again: re-arming at once would spin on a socket that stays readable.
+    accept_paused: Vec<usize>,
+    accept_retry_at: Option<Instant>,
 }
+
+/// How long accepting pauses after `accept` failed with something else than
+/// `WouldBlock` (EMFILE, ENFILE, ENOBUFS...).
+const ACCEPT_PAUSE: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl Http {
     /// Bind every server of `config` and register it with `poller`; log what 4.3
@@ -110,6 +118,14 @@ impl Http {
         Ok(http)
     }
 
+    /// The earliest HTTP timer (log polling, accept retry).
+    pub(crate) fn deadline(&self) -> Option<Instant> {
+        [self.tail_at, self.accept_retry_at]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+
     pub(crate) fn namespaces(&self) -> Namespaces {
         self.ns.unwrap_or(Namespaces { supervisor: false })
     }
@@ -143,7 +159,9 @@ impl Daemon {
             return;
         };
         let mut accepted = Vec::new();
-        loop {
+        let mut failed = false;
+        // A bounded batch per wakeup: the rest wait for the next (level-triggered) event.
+        while accepted.len() < 64 {
             let stream = match &server.listener {
                 Listener::Unix(l, path) => l.accept().map(|(s, _)| {
                     let _ = s.set_nonblocking(true);
@@ -160,18 +178,19 @@ impl Daemon {
             match stream {
                 Ok(s) => accepted.push(s),
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                // WouldBlock: all taken. EMFILE and friends: try again on the next
-                // event rather than spin.
-                Err(_) => break,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                Err(_) => {
+                    failed = true;
+                    break;
+                }
             }
         }
-        let fd = match &server.listener {
-            Listener::Unix(l, _) => l.as_fd(),
-            Listener::Tcp(l) => l.as_fd(),
-        };
-        let _ = self
-            .poller
-            .modify(fd, Event::readable(Source::Listener(index).key()));
+        if failed {
+            self.http.accept_paused.push(index);
+            self.http.accept_retry_at = Some(Instant::now() + ACCEPT_PAUSE);
+        } else {
+            self.arm_listener(index);
+        }
         for (stream, peer) in accepted {
             let id = self.http.next_conn;
             self.http.next_conn += 1;
@@ -192,6 +211,32 @@ impl Daemon {
                 key,
             };
             self.http.conns.insert(id, conn);
+        }
+    }
+
+    fn arm_listener(&self, index: usize) {
+        let Some(server) = self.http.servers.get(index) else {
+            return;
+        };
+        let fd = match &server.listener {
+            Listener::Unix(l, _) => l.as_fd(),
+            Listener::Tcp(l) => l.as_fd(),
+        };
+        let _ = self
+            .poller
+            .modify(fd, Event::readable(Source::Listener(index).key()));
+    }
+
+    /// An HTTP timer is due: poll followed logs, re-arm paused listeners.
+    pub(crate) fn http_timers(&mut self, now: Instant) {
+        if self.http.accept_retry_at.is_some_and(|t| t <= now) {
+            self.http.accept_retry_at = None;
+            for index in std::mem::take(&mut self.http.accept_paused) {
+                self.arm_listener(index);
+            }
+        }
+        if self.http.tail_at.is_some_and(|t| t <= now) {
+            self.http_tails();
         }
     }
 
@@ -252,7 +297,7 @@ impl Daemon {
     }
 
     /// The tail timer fired: send what the followed files gained.
-    pub(crate) fn http_tails(&mut self) {
+    fn http_tails(&mut self) {
         self.http.tail_at = None;
         let tails: Vec<u64> = self
             .http
