@@ -24,10 +24,12 @@ impl Daemon {
     /// `readLog(offset, length)`.
     pub(super) fn read_main_log(&self, offset: i64, length: i64) -> Answer {
         let Some(path) = self.log.path().filter(|p| p.exists()) else {
-            let shown = self
-                .log
-                .path()
-                .map_or("None".into(), |p| p.display().to_string());
+            // 4.3 shows `options.logfile`: the path, or `syslog`.
+            let shown = match (&self.config.supervisord.logfile, self.log.path()) {
+                (_, Some(p)) => p.display().to_string(),
+                (config::MainLogFile::Syslog, None) => "syslog".into(),
+                (config::MainLogFile::Path(_), None) => "None".into(),
+            };
             return Err(Fault::new(FaultCode::NoFile, shown));
         };
         read_file(path, offset, length).map(|bytes| Value::String(logread::log_text(&bytes)))
