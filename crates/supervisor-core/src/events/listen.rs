@@ -176,13 +176,15 @@ impl Supervisor {
 
     /// The driver could not write to a listener's stdin (EPIPE): the event goes back
     /// without counting as a rejection, and the listener gets no more events until it
-    /// is spawned again.
+    /// is spawned again. Only a BUSY listener can be affected (a write makes it BUSY); a
+    /// report arriving after the listener was reaped (and its event already returned) is
+    /// stale and ignored.
     pub(crate) fn listener_stdin_closed(&mut self, id: ProcessId, fx: &mut Vec<Effect>) {
         let Some(l) = self.events.listeners.get_mut(&id) else {
             return;
         };
         let from = l.parser.state();
-        if from == ListenerState::Unknown {
+        if from != ListenerState::Busy {
             return;
         }
         l.parser.give_up();

@@ -54,3 +54,41 @@ fn with_no_other_listener_the_event_waits_for_the_restart() {
     sim.advance(secs(2)); // RUNNING again after startsecs
     assert_eq!(sim.delivered("listen").len(), 2);
 }
+
+#[test]
+fn stdin_closed_returns_the_event_without_a_rejection() {
+    let mut sim = sim_with_pools(
+        vec![pool_group("pool", &["l0", "l1"])],
+        vec![("pool", pool_spec(&["REMOTE_COMMUNICATION"]))],
+    );
+    sim.say("pool:l0", b"READY\n");
+    sim.advance(secs(2));
+    sim.request(Request::SendRemoteCommEvent {
+        kind: "job".into(),
+        data: "x".into(),
+    });
+    let l0 = sim.core.process_id("pool:l0").expect("listener");
+    sim.input(supervisor_core::Input::StdinClosed { process: l0 });
+    assert!(sim.has_log(
+        supervisor_core::LogLevel::Debug,
+        "epipe occurred while sending event 0 to listener l0"
+    ));
+    assert_eq!(
+        sim.core.listener_info(l0).map(|i| i.state),
+        Some(supervisor_core::eventproto::ListenerState::Unknown)
+    );
+    assert_eq!(sim.core.event_counts().rejected, 0);
+    sim.say("pool:l1", b"READY\n");
+    assert_eq!(
+        sim.delivered("pool:l1").len(),
+        1,
+        "the other listener gets it"
+    );
+    // a stale report (after the reap) changes nothing
+    sim.exit("pool:l0", code(1));
+    sim.input(supervisor_core::Input::StdinClosed { process: l0 });
+    assert_eq!(
+        sim.core.listener_info(l0).map(|i| i.state),
+        Some(supervisor_core::eventproto::ListenerState::Acknowledged)
+    );
+}
