@@ -120,6 +120,68 @@ proptest! {
     }
 }
 
+proptest! {
+    /// Fuzz-like: arbitrary listener output, split anywhere, with events sent whenever
+    /// the listener is READY: never panics, BUSY only after a send, and once UNKNOWN it
+    /// stays UNKNOWN and says nothing more.
+    #[test]
+    fn arbitrary_listener_output_is_handled(
+        chunks in proptest::collection::vec(
+            prop_oneof![
+                proptest::collection::vec(any::<u8>(), 0..12),
+                Just(b"READY\n".to_vec()),
+                Just(b"RESULT 2\nOK".to_vec()),
+                Just(b"RESULT 0\n".to_vec()),
+            ],
+            0..20,
+        ),
+    ) {
+        let mut p = ListenerParser::new();
+        let mut unknown = false;
+        for c in chunks {
+            let said = p.feed(&c);
+            if unknown {
+                prop_assert!(said.is_empty());
+            }
+            if p.state() == ListenerState::Ready {
+                prop_assert!(p.event_sent());
+                prop_assert_eq!(p.state(), ListenerState::Busy);
+            }
+            unknown = p.state() == ListenerState::Unknown;
+        }
+    }
+
+    /// Fuzz-like: arbitrary output through capture mode never panics, the capture never
+    /// exceeds its bound, and nothing is held back after `finish`.
+    #[test]
+    fn arbitrary_output_through_capture_mode(
+        chunks in proptest::collection::vec(
+            prop_oneof![
+                proptest::collection::vec(any::<u8>(), 0..40),
+                Just(BEGIN_TOKEN.to_vec()),
+                Just(END_TOKEN.to_vec()),
+                Just(BEGIN_TOKEN[..10].to_vec()),
+                Just(END_TOKEN[5..].to_vec()),
+            ],
+            0..20,
+        ),
+        maxbytes in 0usize..50,
+    ) {
+        let mut s = CaptureScanner::new(maxbytes);
+        let mut segs = Vec::new();
+        for c in &chunks {
+            segs.extend(s.feed(c));
+        }
+        segs.extend(s.finish());
+        prop_assert_eq!(s.held_back(), 0);
+        for seg in segs {
+            if let Segment::Communication(data) = seg {
+                prop_assert!(data.len() <= maxbytes);
+            }
+        }
+    }
+}
+
 #[test]
 fn short_output_after_capture_is_flushed_at_eof() {
     // 4.3 loses `tail\n` here (spec §4.5); finish() returns it.
