@@ -132,11 +132,30 @@ impl Daemon {
         let params = call.params.unwrap_or_default();
         let ns = self.http.namespaces();
         let parsed = rpc::parse_call(ns, &method, &params);
+        let trace = self.log.level() <= LogLevel::Trace;
+        if trace {
+            self.log.log(
+                LogLevel::Trace,
+                &format!("XML-RPC method called: {method}()"),
+            );
+        }
         let exec = match parsed {
             Ok(Call::Multicall(calls)) => Exec::Multi(calls),
             Ok(call) => self.execute(call),
             Err(fault) => Exec::Done(Err(fault)),
         };
+        // 4.3's trace lines; a deferred call "returned successfully" (its callback).
+        let outcome = match &exec {
+            _ if !trace => String::new(),
+            Exec::Done(Err(fault)) => {
+                let (code, text) = rpc::encode::fault_parts(fault);
+                format!("XML-RPC method {method}() returned fault: [{code}] {text}")
+            }
+            _ => format!("XML-RPC method {method}() returned successfully"),
+        };
+        if trace {
+            self.log.log(LogLevel::Trace, &outcome);
+        }
         match exec {
             Exec::Done(answer) => write_answer(conn, version, keep_alive, &answer),
             Exec::Wait(rx) => {
