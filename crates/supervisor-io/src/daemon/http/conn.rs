@@ -19,6 +19,9 @@ use super::tail::Tail;
 const READ_BUDGET: usize = 256 * 1024;
 /// Stop reading while this much output is unsent (a client that does not read).
 const OUT_HIGH_WATER: usize = 1024 * 1024;
+/// Stop reading while this much input waits behind a busy request (a deferred answer
+/// or a log stream): one full request's worth.
+const IN_HIGH_WATER: usize = 64 * 1024 + 4 * 1024 * 1024;
 
 /// An accepted stream.
 #[derive(Debug)]
@@ -107,7 +110,7 @@ pub(super) struct Conn {
 impl Conn {
     /// Read what is available (up to the budget) into the parser.
     pub fn read_some(&mut self) {
-        if self.dead || self.eof || self.out.len() > OUT_HIGH_WATER {
+        if self.dead || self.eof || !self.wants_input() {
             return;
         }
         let mut buf = [0u8; 16 * 1024];
@@ -161,11 +164,16 @@ impl Conn {
             || (self.eof && matches!(self.busy, Busy::Tail(_)))
     }
 
+    /// Whether reading more is allowed (neither output nor input piled up).
+    fn wants_input(&self) -> bool {
+        self.out.len() <= OUT_HIGH_WATER && self.parser.buffered() <= IN_HIGH_WATER
+    }
+
     /// Ask for the next event: readable unless closing or flooded, writable while
     /// output waits.
     pub fn rearm(&self, poller: &Arc<Poller>) {
         let mut event = Event::none(self.key);
-        event.readable = !self.eof && !self.closing && self.out.len() <= OUT_HIGH_WATER;
+        event.readable = !self.eof && !self.closing && self.wants_input();
         event.writable = !self.out.is_empty();
         // A failed modify leaves the connection silent; it is dropped at exit.
         let _ = poller.modify(self.stream.as_fd(), event);
