@@ -63,13 +63,17 @@ impl GroupConfig {
                     buffer_size: a,
                     events: ea,
                     result_handler: ra,
+                    max_retry: ma,
+                    monitor_interval: ia,
                 },
                 GroupKind::EventListener {
                     buffer_size: b,
                     events: eb,
                     result_handler: rb,
+                    max_retry: mb,
+                    monitor_interval: ib,
                 },
-            ) => same_base && a == b && ea == eb && ra == rb,
+            ) => same_base && a == b && ea == eb && ra == rb && ma == mb && ia == ib,
             _ => false,
         };
         !same

@@ -15,6 +15,8 @@ use crate::pyfmt::{PyDict, repr_str};
 /// Event type names `getattr(EventTypes, name)` finds (concrete and abstract).
 pub(crate) const EVENT_TYPES: &[&str] = &[
     "EVENT",
+    // ours: the monitor protocol (eventproto crate doc); 4.3 rejects it as unknown
+    "MONITOR_QUERY",
     "PROCESS_COMMUNICATION",
     "PROCESS_COMMUNICATION_STDERR",
     "PROCESS_COMMUNICATION_STDOUT",
@@ -179,11 +181,34 @@ pub(crate) fn groups_from_document(
                  interfere with the eventlistener protocol"
             )));
         }
+        let max_retry = match g.get(section, "max_retry", None, true, &here)? {
+            None => None,
+            Some(got) => {
+                let n = got.parse(dt::integer)?;
+                match u32::try_from(n) {
+                    Ok(n) if n >= 1 => Some(n),
+                    _ => {
+                        return Err(got.error(format!(
+                            "[{section}] section sets invalid max_retry ({n})"
+                        )));
+                    }
+                }
+            }
+        };
+        let interval_got = g.get_or(section, "monitor_interval", "60", &here)?;
+        let monitor_interval = interval_got.parse(dt::integer)?;
+        if monitor_interval < 1 {
+            return Err(interval_got.error(format!(
+                "[{section}] section sets invalid monitor_interval ({monitor_interval})"
+            )));
+        }
         let processes = processes_from_section(env, section, &pool_name, warnings)?;
         let kind = GroupKind::EventListener {
             buffer_size,
             events,
             result_handler: handler.text,
+            max_retry,
+            monitor_interval,
         };
         groups.push(GroupConfig {
             name: pool_name,

@@ -12,6 +12,7 @@ use crate::groups::{groups_from_document, spec_is};
 use crate::ini::{IniDocument, decode_utf8};
 use crate::kvpairs::parse_key_value_pairs;
 use crate::model::{
+    DEFAULT_EVENT_DRAIN_SECS,
     Config, Environment, MainLogFile, Message, MessageLevel, RpcInterface, SupervisordOptions,
 };
 use crate::paths;
@@ -317,6 +318,13 @@ fn supervisord_section(
         get("childlogdir", &ctx.temp_dir)?.parse(|v| dt::existing_directory(v, ctx))?;
     let nocleanup = get("nocleanup", "false")?.parse(dt::boolean)?;
     let strip_ansi = get("strip_ansi", "false")?.parse(dt::boolean)?;
+    let drain_got = get("event_drain_secs", &DEFAULT_EVENT_DRAIN_SECS.to_string())?;
+    let event_drain_secs = drain_got.parse(dt::integer)?;
+    if event_drain_secs < 0 {
+        return Err(drain_got.error(format!(
+            "[supervisord] section sets invalid event_drain_secs ({event_drain_secs})"
+        )));
+    }
     // Quirk (fixed after 4.3): expanded once by the getter, then again with host_node_name.
     let env_got = get("environment", "")?;
     let env_text = env_got.parse(|v| expand(v, expansions, "environment"))?;
@@ -349,6 +357,7 @@ fn supervisord_section(
         strip_ansi,
         environment,
         identifier,
+        event_drain_secs,
     })
 }
 

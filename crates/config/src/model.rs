@@ -99,6 +99,24 @@ pub struct SupervisordOptions {
     pub environment: Environment,
     /// `identifier` (default `supervisor`).
     pub identifier: String,
+    /// `event_drain_secs` (ours; default 10, unknown to 4.3 which ignores it): at shutdown and
+    /// reload, event listener groups are stopped only once every buffered event was
+    /// delivered, or after this many seconds (0 = stop them at once, as 4.3 does).
+    #[serde(default = "default_event_drain_secs")]
+    pub event_drain_secs: i64,
+}
+
+fn default_event_drain_secs() -> i64 {
+    DEFAULT_EVENT_DRAIN_SECS
+}
+
+/// Default of `[supervisord] event_drain_secs`.
+pub const DEFAULT_EVENT_DRAIN_SECS: i64 = 10;
+/// Default of `[eventlistener:x] monitor_interval`.
+pub const DEFAULT_MONITOR_INTERVAL: i64 = 60;
+
+fn default_monitor_interval() -> i64 {
+    DEFAULT_MONITOR_INTERVAL
 }
 
 /// One HTTP server section.
@@ -204,6 +222,14 @@ pub enum GroupKind {
         events: Vec<String>,
         /// `result_handler` (only the default is accepted).
         result_handler: String,
+        /// `max_retry` (ours; 4.3 ignores the key): after this many rejections of one event
+        /// it becomes a dead letter and supervisord enters FATAL. None = retry forever (4.3).
+        #[serde(default)]
+        max_retry: Option<u32>,
+        /// `monitor_interval` (ours): seconds between MONITOR_QUERY events for a pool
+        /// subscribed to them (default 60).
+        #[serde(default = "default_monitor_interval")]
+        monitor_interval: i64,
     },
     /// `[fcgi-program:x]`: processes sharing one listening socket.
     FastCgi {

@@ -34,7 +34,17 @@ impl Config {
                     buffer_size,
                     events,
                     result_handler,
+                    max_retry,
+                    monitor_interval,
                 } => {
+                    if *max_retry == Some(0) {
+                        return fail(format!("[{section}] section sets invalid max_retry (0)"));
+                    }
+                    if *monitor_interval < 1 {
+                        return fail(format!(
+                            "[{section}] section sets invalid monitor_interval ({monitor_interval})"
+                        ));
+                    }
                     if *buffer_size < 1 {
                         return fail(format!(
                             "[{section}] section sets invalid buffer_size ({buffer_size})"

@@ -7,6 +7,8 @@ mod command_line_overrides;
 mod common;
 #[path = "config/error_locations.rs"]
 mod error_locations;
+#[path = "config/event_extension_options.rs"]
+mod event_extension_options;
 #[path = "config/host_facts_are_injected.rs"]
 mod host_facts_are_injected;
 #[path = "config/messages_are_data.rs"]

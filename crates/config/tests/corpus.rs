@@ -171,6 +171,9 @@ fn render(loaded: &Loaded, ctl: Value) -> Value {
                     buffer_size,
                     events,
                     result_handler,
+                    // ours, unknown to 4.3 (which ignores the keys): not in the recorded schema
+                    max_retry: _,
+                    monitor_interval: _,
                 } => {
                     out.insert("buffer_size".into(), json!(buffer_size));
                     out.insert("pool_events".into(), json!(events));

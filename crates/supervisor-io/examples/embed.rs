@@ -79,6 +79,7 @@ fn build_config(logdir: &Path) -> Config {
             strip_ansi: false,
             environment: Environment::new(),
             identifier: "embed".to_owned(),
+            event_drain_secs: config::DEFAULT_EVENT_DRAIN_SECS,
         },
         servers: Vec::new(),
         supervisorctl: None,
