@@ -5,6 +5,7 @@ use supervisor_core::{
 };
 
 use super::childlog::{Channel, ChildLog};
+use super::events::Captures;
 use super::process::{Live, Pipe, Source, StdinPipe};
 use super::{Daemon, Outcome};
 use crate::command::{self, CommandError};
@@ -32,7 +33,9 @@ impl Daemon {
         let regroup = matches!(
             &input,
             Input::Request {
-                request: Request::AddGroup { .. } | Request::RemoveGroup { .. },
+                request: Request::AddGroup { .. }
+                    | Request::AddGroupWithEvents { .. }
+                    | Request::RemoveGroup { .. },
                 ..
             }
         );
@@ -77,12 +80,9 @@ impl Daemon {
                 }
             }
             Effect::Log { level, message } => self.log.log(level, &message),
-            // TODO(events issue): deliver to event listener pools.
+            // The core routes notifications into its pools itself.
             Effect::Event(_) => {}
-            // TODO(events driver): write to the listener's stdin; report EPIPE as
-            // Input::StdinClosed. Pools subscribe to nothing until the driver passes an
-            // EventSpec (Supervisor::with_events), so this is never emitted today.
-            Effect::WriteStdin { .. } => {}
+            Effect::WriteStdin { process, bytes } => return self.write_stdin(process, bytes),
             Effect::ReopenLogs => self.reopen_logs(),
             Effect::Exit { .. } => self.outcome = Some(Outcome::Shutdown),
             Effect::Restart => self.outcome = Some(Outcome::Restart),
@@ -146,6 +146,7 @@ impl Daemon {
                 return failed(e);
             }
         };
+        let listener = self.core.listener_info(id).is_some();
         let Some(p) = self.table.get_mut(id) else {
             return failed(CoreSpawnError::Resources {
                 message: "unknown process".to_owned(),
@@ -224,6 +225,7 @@ impl Daemon {
                 })
             }),
             holds_socket: socket,
+            captures: Captures::new(&p.config, listener),
         });
         self.pids.insert(pid, id);
         for text in unwatched {

@@ -33,8 +33,9 @@ impl Daemon {
             }
             self.added.push(group.clone());
         }
-        let request = Request::AddGroup {
+        let request = Request::AddGroupWithEvents {
             group: spec::group_spec(&group),
+            events: spec::group_events(&group),
         };
         self.queue_request(request, reply);
     }

@@ -18,6 +18,7 @@
 mod autolog;
 mod childlog;
 mod effects;
+mod events;
 mod fcgi;
 mod groups;
 mod handle;

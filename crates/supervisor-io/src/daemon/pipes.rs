@@ -70,6 +70,10 @@ impl Daemon {
         };
         let fd = pipe.watched.as_fd().as_raw_fd();
         drop(pipe);
+        self.output_closed(id, channel);
+        let Some(p) = self.table.get_mut(id) else {
+            return;
+        };
         let (group, name) = (p.group.clone(), p.config.name.clone());
         let state = self
             .core
@@ -107,11 +111,14 @@ impl Daemon {
         }
     }
 
-    /// `POutputDispatcher._log`: strip ANSI if configured, the child log, then the
-    /// main log at debug.
-    // TODO(events issue): capture mode (`*_capture_maxbytes`) and PROCESS_LOG_STDOUT/
-    // STDERR events (`*_events_enabled`) hook in here.
+    /// `POutputDispatcher._log` / `PEventListenerDispatcher.handle_read_event`: a
+    /// listener's stdout is its protocol (see `events.rs`); other output is stripped of
+    /// ANSI if configured, kept out of the log where capture mode captures it, written
+    /// to the child log and the main log at debug, and given to the core for events.
     fn log_output(&mut self, id: ProcessId, channel: Channel, data: &[u8]) {
+        if channel == Channel::Stdout && self.core.listener_info(id).is_some() {
+            return self.listener_output(id, data);
+        }
         let stripped;
         let data = if self.config.supervisord.strip_ansi {
             stripped = strip_ansi(data);
@@ -119,6 +126,17 @@ impl Daemon {
         } else {
             data
         };
+        match self.capture_segments(id, channel, data) {
+            Some(pieces) => pieces
+                .iter()
+                .for_each(|p| self.write_child_log(id, channel, p)),
+            None => self.write_child_log(id, channel, data),
+        }
+        self.feed_output(id, channel, data);
+    }
+
+    /// One piece of output to the child log, and to the main log at debug.
+    pub(super) fn write_child_log(&mut self, id: ProcessId, channel: Channel, data: &[u8]) {
         let Some(p) = self.table.get_mut(id) else {
             return;
         };
@@ -210,6 +228,16 @@ impl Daemon {
                     if self.read_chunk_of(id, channel) != Read::Data {
                         break;
                     }
+                }
+            }
+            for channel in [Channel::Stdout, Channel::Stderr] {
+                let open = self
+                    .table
+                    .get_mut(id)
+                    .and_then(|p| p.live.as_mut())
+                    .is_some_and(|l| l.pipe_mut(channel).is_some());
+                if open {
+                    self.output_closed(id, channel);
                 }
             }
             socket_of = self.close_process(id);

@@ -101,6 +101,8 @@ pub(crate) struct Live {
     /// the child closed it.
     pub stdin: Option<StdinPipe>,
     pub holds_socket: bool,
+    /// Capture mode's log side, per spawn.
+    pub captures: super::events::Captures,
 }
 
 /// A child's stdin and what `sendProcessStdin` queued for it (`PInputDispatcher`).

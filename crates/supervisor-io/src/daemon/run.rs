@@ -157,7 +157,7 @@ impl Daemon {
         while let Ok(command) = self.commands.try_recv() {
             match command {
                 Command::Request {
-                    request: Request::AddGroup { group },
+                    request: Request::AddGroup { group } | Request::AddGroupWithEvents { group, .. },
                     reply,
                 } => {
                     // Without the driver's process configs the group could not spawn.

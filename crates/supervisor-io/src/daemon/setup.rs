@@ -30,7 +30,11 @@ pub(super) fn new(
         clean_childlogdir(&config, &mut log, &mut inputs);
     }
     let sockets = fcgi_sockets(&config, &mut log)?;
-    let (core, initial) = Supervisor::new(spec::supervisor_spec(&config), now());
+    let (core, initial) = Supervisor::with_events(
+        spec::supervisor_spec(&config),
+        spec::event_spec(&config),
+        now(),
+    );
     let mut table = Table::default();
     for (id, group, name) in core.processes() {
         let Some(pc) = find_process(&config, group, name) else {

@@ -7,7 +7,11 @@
 
 use std::time::Duration;
 
-use supervisor_core::{GroupKind, GroupSpec, ProcessSpec, SupervisorSpec};
+use supervisor_core::eventproto::Subscription;
+use supervisor_core::{
+    EventSpec, GroupEvents, GroupKind, GroupSpec, OutputEvents, PoolSpec, ProcessSpec,
+    SupervisorSpec,
+};
 
 /// The core's view of `config`: every group with every process.
 pub fn supervisor_spec(config: &config::Config) -> SupervisorSpec {
@@ -45,6 +49,66 @@ pub fn process_spec(p: &config::ProcessConfig) -> ProcessSpec {
         stopwaitsecs: seconds(p.stopwaitsecs),
         stopasgroup: p.stopasgroup,
         killasgroup: p.killasgroup,
+    }
+}
+
+/// The event options of `config` ([`supervisor_core::Supervisor::with_events`]):
+/// `identifier`, `event_drain_secs`, and per group its pool (`[eventlistener:x]` `events`,
+/// `buffer_size`, `max_retry`, `monitor_interval`) and its processes' output options
+/// (`*_events_enabled`, `*_capture_maxbytes`).
+pub fn event_spec(config: &config::Config) -> EventSpec {
+    let sup = &config.supervisord;
+    EventSpec {
+        identifier: sup.identifier.clone(),
+        shutdown_drain_timeout: seconds(sup.event_drain_secs),
+        groups: config
+            .groups
+            .iter()
+            .map(|g| (g.name.clone(), group_events(g)))
+            .collect(),
+    }
+}
+
+/// The event options of one group (for `addProcessGroup` too).
+pub fn group_events(group: &config::GroupConfig) -> GroupEvents {
+    let pool = match &group.kind {
+        config::GroupKind::EventListener {
+            buffer_size,
+            events,
+            max_retry,
+            monitor_interval,
+            ..
+        } => Some(PoolSpec {
+            // The config crate validated every name; one it could not have accepted
+            // is left out rather than guessed.
+            events: events
+                .iter()
+                .filter_map(|e| Subscription::parse(e))
+                .collect(),
+            buffer_size: usize::try_from(*buffer_size).unwrap_or(1).max(1),
+            max_retry: *max_retry,
+            monitor_interval: seconds(*monitor_interval).max(Duration::from_secs(1)),
+        }),
+        _ => None,
+    };
+    let outputs = group
+        .processes
+        .iter()
+        .map(|p| (p.name.clone(), output_events(p)))
+        .filter(|(_, o)| o.any())
+        .collect();
+    GroupEvents { pool, outputs }
+}
+
+/// `*_events_enabled` and `*_capture_maxbytes` of one process (a negative or zero
+/// `capture_maxbytes` means no capture mode, as in 4.3).
+pub fn output_events(p: &config::ProcessConfig) -> OutputEvents {
+    let bytes = |v: i64| usize::try_from(v).unwrap_or(0);
+    OutputEvents {
+        stdout_events_enabled: p.stdout.events_enabled,
+        stderr_events_enabled: p.stderr.events_enabled,
+        stdout_capture_maxbytes: bytes(p.stdout.capture_maxbytes),
+        stderr_capture_maxbytes: bytes(p.stderr.capture_maxbytes),
     }
 }
 
@@ -126,6 +190,63 @@ mod tests {
         assert!(kinds.contains(&("g", GroupKind::Heterogeneous, 2)));
         let listener = spec.groups.iter().find(|g| g.name == "l");
         assert_eq!(listener.map(|g| g.priority), Some(-1));
+    }
+
+    #[test]
+    fn listener_pool_options_reach_the_event_spec() {
+        let c = load(
+            "[supervisord]\nidentifier=myid\nevent_drain_secs=3\n\
+             [eventlistener:l]\ncommand=/bin/cat\nevents=PROCESS_STATE,TICK_5\n\
+             buffer_size=4\nmax_retry=2\nmonitor_interval=7\n\
+             [eventlistener:m]\ncommand=/bin/cat\nevents=MONITOR_QUERY\n",
+        );
+        let spec = event_spec(&c);
+        assert_eq!(spec.identifier, "myid");
+        assert_eq!(spec.shutdown_drain_timeout, Duration::from_secs(3));
+        let l = spec.groups["l"].pool.clone();
+        let l = l.unwrap_or_else(|| panic!("no pool for l"));
+        let mut names: Vec<_> = l.events.clone();
+        names.sort();
+        let mut want = vec![
+            Subscription::parse("PROCESS_STATE").unwrap_or_else(|| panic!()),
+            Subscription::parse("TICK_5").unwrap_or_else(|| panic!()),
+        ];
+        want.sort();
+        assert_eq!(names, want);
+        assert_eq!(l.buffer_size, 4);
+        assert_eq!(l.max_retry, Some(2));
+        assert_eq!(l.monitor_interval, Duration::from_secs(7));
+        let m = spec.groups["m"].pool.clone().unwrap_or_default();
+        assert_eq!(
+            m.events,
+            vec![Subscription::parse("MONITOR_QUERY").unwrap_or_else(|| panic!())]
+        );
+        assert_eq!((m.buffer_size, m.max_retry), (10, None));
+        assert_eq!(m.monitor_interval, Duration::from_secs(60));
+    }
+
+    #[test]
+    fn output_event_options_reach_the_event_spec() {
+        let c = load(
+            "[supervisord]\n[program:a]\ncommand=/bin/cat\nstdout_events_enabled=true\n\
+             stderr_capture_maxbytes=1KB\n[program:b]\ncommand=/bin/cat\n",
+        );
+        let spec = event_spec(&c);
+        assert_eq!(spec.identifier, "supervisor");
+        assert_eq!(spec.shutdown_drain_timeout, Duration::from_secs(10));
+        let a = &spec.groups["a"];
+        assert!(a.pool.is_none());
+        assert_eq!(
+            a.outputs["a"],
+            OutputEvents {
+                stdout_events_enabled: true,
+                stderr_events_enabled: false,
+                stdout_capture_maxbytes: 0,
+                stderr_capture_maxbytes: 1024,
+            }
+        );
+        // Nothing enabled: no entry at all.
+        assert!(spec.groups["b"].outputs.is_empty());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `sendProcessStdin`: bytes queued for a child's stdin and written as the pipe
 //! accepts them (supervisord's `PInputDispatcher`).
 
-use supervisor_core::{Fault, FaultCode, ProcessId, ProcessStateCode};
+use supervisor_core::{Fault, FaultCode, Input, ProcessId, ProcessStateCode};
 
 use super::Daemon;
 use crate::output::{WriteOutcome, write_some};
@@ -35,7 +35,8 @@ impl Daemon {
     }
 
     /// Write what is queued; ask for writability while some is left. False when the
-    /// child closed its stdin (EPIPE): the queue is dropped and the pipe closed, as 4.3.
+    /// child closed its stdin (EPIPE): the queue is dropped and the pipe closed, as 4.3,
+    /// and the core is told (`Input::StdinClosed`).
     pub(super) fn flush_stdin(&mut self, id: ProcessId) -> bool {
         let Some(live) = self.table.get_mut(id).and_then(|p| p.live.as_mut()) else {
             return false;
@@ -54,6 +55,8 @@ impl Daemon {
                 }
                 Ok(WriteOutcome::Closed) | Err(_) => {
                     live.stdin = None;
+                    // A listener waiting for this write gets its event back.
+                    self.inputs.push_back(Input::StdinClosed { process: id });
                     return false;
                 }
             }
