@@ -163,6 +163,14 @@ pub enum Call {
     ClearFatal,
     /// `getFatalReasons()` (not in 4.3, not listed): why supervisord is FATAL.
     GetFatalReasons,
+    /// `queryMonitor(name)` (not in 4.3, not listed): send the monitor pool `name` a
+    /// MONITOR_QUERY now.
+    QueryMonitor(String),
+    /// `getMonitorResult(name)` (not in 4.3, not listed): the latest answer of the
+    /// monitor pool `name`.
+    GetMonitorResult(String),
+    /// `getEventCounts()` (not in 4.3, not listed): the counters of every event pool.
+    GetEventCounts,
 }
 
 /// Which namespaces a server publishes.
@@ -399,6 +407,9 @@ fn supervisor_call(name: &str, p: &[Value]) -> Result<Call, Fault> {
         }
         "clearFatal" => none(p, Call::ClearFatal),
         "getFatalReasons" => none(p, Call::GetFatalReasons),
+        "queryMonitor" => one(p).map(Call::QueryMonitor),
+        "getMonitorResult" => one(p).map(Call::GetMonitorResult),
+        "getEventCounts" => none(p, Call::GetEventCounts),
         _ => Err(unknown()),
     }
 }
