@@ -101,6 +101,9 @@ impl Daemon {
             Call::GetFatalReasons => done(Ok(Value::Array(
                 self.core.fatal_reasons().iter().map(Value::str).collect(),
             ))),
+            Call::QueryMonitor(pool) => self.request(Request::QueryMonitor { pool }),
+            Call::GetMonitorResult(pool) => done(self.monitor_result_value(&pool)),
+            Call::GetEventCounts => done(Ok(self.event_counts_value())),
         }
     }
 
