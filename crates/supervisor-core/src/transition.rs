@@ -120,11 +120,15 @@ pub(crate) fn transition(p: &mut Process, event: ProcEvent<'_>, ctx: &mut Ctx<'_
         // ---- spawn outcomes
         (
             S::Spawning {
-                since,
-                stop_requested,
+                stop_requested, ..
             },
             E::Spawned(pid),
         ) => {
+            // startsecs counts from this process's own fork, not from the step that decided
+            // the spawn: a driver forking 200 children in one step takes a while, and 4.3
+            // reads the clock in each spawn(). The driver feeds Spawned with a fresh `now`.
+            p.history.laststart = Some(ctx.now.wall);
+            let since = ctx.now.mono;
             set_state(p, S::Starting { pid, since }, ctx, true, Some(pid));
             ctx.log(LogLevel::Info, text::spawned(&p.spec.name, pid));
             ctx.notes.push(Note::Spawned { process: p.id });

@@ -33,6 +33,7 @@ mod scenarios {
     mod shutdown_waits_for_buffered_events;
     mod start_request_faults;
     mod starting_to_running_after_startsecs;
+    mod startsecs_counts_from_each_fork;
     mod stop_and_signal_request_faults;
     mod stop_from_backoff_keeps_backoff_count;
     mod stopped_by_request_never_autostarts;
