@@ -344,7 +344,12 @@ impl Supervisor {
             .events
             .listeners
             .values_mut()
-            .filter_map(|l| l.in_flight.take().map(|q| (l.pool.clone(), q)))
+            .filter_map(|l| {
+                let q = l.in_flight.take()?;
+                // The listener will never answer for it: it no longer counts as BUSY.
+                l.parser.give_up();
+                Some((l.pool.clone(), q))
+            })
             .collect();
         for (pool, q) in returned {
             if let Some(i) = self.events.pool_index(&pool) {
