@@ -73,7 +73,7 @@ pub use call::{
     parse_call,
 };
 pub use http::{HttpError, Limits, Request, RequestParser, Version};
-pub use route::{Route, percent_decode, route};
+pub use route::{Page, Route, percent_decode, route};
 pub use value::{MAXINT, MININT, Value, encode_fault, encode_response, fault_struct};
 pub use xml::{MethodCall, XmlError, parse_method_call};
 

@@ -1,6 +1,8 @@
 //! Which handler serves a request, checked in medusa's order (spec §3.1): XML-RPC
-//! (`/RPC2` prefix), `/logtail` (prefix), `/mainlogtail` (prefix), `/ok.html`, then
-//! everything else (web UI and static files: not served yet, 404).
+//! (`/RPC2` prefix), `/logtail` (prefix), `/mainlogtail` (prefix), the web UI pages
+//! (GET or POST of `/`, `/index.html`, `/tail.html`, `/ok.html`, the path matched
+//! exactly after stripping leading slashes), then the static files (GET or HEAD,
+//! anything else 400).
 
 use crate::call::Stream;
 use crate::http::Request;
@@ -21,8 +23,26 @@ pub enum Route {
     MainLogTail,
     /// `/ok.html`: `200 OK`, `text/plain`, body `OK`.
     Ok,
+    /// A web UI page (GET or POST; the form is the query string plus the body).
+    Page(Page),
+    /// A GET or HEAD of anything else: a static file, or 404.
+    Static {
+        /// The path (before `?`), still %-encoded.
+        path: String,
+        /// HEAD: headers only.
+        head: bool,
+    },
     /// Answer with this error status (400 wrong method, 404, 411 no Content-Length).
     Error(u16),
+}
+
+/// The pages of the web UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    /// `/` or `/index.html`.
+    Status,
+    /// `/tail.html`.
+    Tail,
 }
 
 /// Route `request` as supervisord 4.3's handler stack does.
@@ -51,10 +71,24 @@ pub fn route(request: &Request) -> Route {
             Route::Error(400)
         };
     }
-    if request.path().trim_start_matches('/') == "ok.html" {
-        return Route::Ok;
+    let post = request.method.eq_ignore_ascii_case("POST");
+    let page = request.path().trim_start_matches('/');
+    if get || post {
+        match page {
+            "" | "index.html" => return Route::Page(Page::Status),
+            "tail.html" => return Route::Page(Page::Tail),
+            "ok.html" => return Route::Ok,
+            _ => {}
+        }
     }
-    Route::Error(404)
+    let head = request.method.eq_ignore_ascii_case("HEAD");
+    if get || head {
+        return Route::Static {
+            path: request.path().to_owned(),
+            head,
+        };
+    }
+    Route::Error(400)
 }
 
 /// `logtail_handler.handle_request`'s path split: leading slashes stripped, then
@@ -98,4 +132,53 @@ pub fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::Version;
+
+    fn req(method: &str, uri: &str) -> Request {
+        Request {
+            method: method.into(),
+            uri: uri.into(),
+            version: Version::Http11,
+            headers: vec![],
+            content_length: None,
+            body: vec![],
+        }
+    }
+
+    #[test]
+    fn web_ui_routes_as_4_3() {
+        assert_eq!(route(&req("GET", "/")), Route::Page(Page::Status));
+        assert_eq!(
+            route(&req("POST", "//index.html?x=1")),
+            Route::Page(Page::Status)
+        );
+        assert_eq!(
+            route(&req("get", "/tail.html?processname=a")),
+            Route::Page(Page::Tail)
+        );
+        assert_eq!(route(&req("POST", "/ok.html")), Route::Ok);
+        // Other methods fall through to the static handler: HEAD is looked up, the
+        // rest is 400.
+        assert_eq!(
+            route(&req("HEAD", "/index.html")),
+            Route::Static {
+                path: "/index.html".into(),
+                head: true
+            }
+        );
+        assert_eq!(route(&req("PUT", "/index.html")), Route::Error(400));
+        assert_eq!(
+            route(&req("GET", "/stylesheets/supervisor.css?v=1")),
+            Route::Static {
+                path: "/stylesheets/supervisor.css".into(),
+                head: false
+            }
+        );
+        assert_eq!(route(&req("POST", "/nothing")), Route::Error(400));
+    }
 }
