@@ -78,7 +78,7 @@ pub fn render_tail(page: &TailPage<'_>) -> String {
     );
     out.push_str("<nav class=\"tools\">\n<ul class=\"tabs\">");
     for channel in [Channel::Stdout, Channel::Stderr] {
-        let url = tail_url(ns, channel, page.limit, Some(f.refresh));
+        let url = tail_url(ns, channel, page.limit, keep);
         let current = if channel == page.channel {
             " aria-current=\"page\" class=\"current\""
         } else {
@@ -92,7 +92,7 @@ pub fn render_tail(page: &TailPage<'_>) -> String {
         );
     }
     out.push_str("</ul>\n");
-    let here = tail_url(ns, page.channel, page.limit, Some(f.refresh));
+    let here = tail_url(ns, page.channel, page.limit, keep);
     let _ = writeln!(
         out,
         "<a class=\"button\" href=\"{}#end\">Refresh</a>",

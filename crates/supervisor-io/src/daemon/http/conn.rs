@@ -86,6 +86,8 @@ pub(super) enum Busy {
     },
     /// Streaming a log until the client goes away.
     Tail(Box<Tail>),
+    /// A web UI action is running; the redirect comes when its last step is done.
+    Ui(Box<super::ui_job::UiJob>),
 }
 
 /// One client.

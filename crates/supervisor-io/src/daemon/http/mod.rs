@@ -16,6 +16,8 @@ mod logs;
 mod reload;
 mod serve;
 mod tail;
+mod ui;
+mod ui_job;
 
 use std::collections::HashMap;
 use std::os::fd::AsFd;
@@ -54,6 +56,8 @@ pub(crate) struct Http {
     pub(crate) parsed_groups: Vec<config::GroupConfig>,
     /// The config file `reloadConfig` re-reads.
     pub(crate) config_file: Option<PathBuf>,
+    /// The web UI's CSRF token for this daemon run (in every form of its pages).
+    token: String,
     /// When followed logs are polled next.
     tail_at: Option<Instant>,
     /// Listeners left unarmed after `accept` failed (out of descriptors), and when
@@ -78,6 +82,7 @@ impl Http {
         let mut http = Http {
             ns: Some(Namespaces { supervisor }),
             parsed_groups: config.groups.clone(),
+            token: ui::new_token(),
             ..Http::default()
         };
         for (index, server) in config.servers.iter().enumerate() {
@@ -278,7 +283,7 @@ impl Daemon {
             .http
             .conns
             .iter()
-            .filter(|(_, c)| matches!(c.busy, Busy::Rpc { .. }))
+            .filter(|(_, c)| matches!(c.busy, Busy::Rpc { .. } | Busy::Ui(_)))
             .map(|(id, _)| *id)
             .collect();
         let mut moved = false;
@@ -286,7 +291,11 @@ impl Daemon {
             let Some(mut conn) = self.http.conns.remove(&id) else {
                 continue;
             };
-            if self.progress_rpc(&mut conn) {
+            let done = match conn.busy {
+                Busy::Ui(_) => self.progress_ui(&mut conn),
+                _ => self.progress_rpc(&mut conn),
+            };
+            if done {
                 moved = true;
                 self.serve_requests(&mut conn);
                 conn.flush();

@@ -89,6 +89,8 @@ impl Daemon {
                 );
                 self.start_tail(conn, &request, found, what, true);
             }
+            Route::Page(page) => self.serve_page(conn, &request, page),
+            Route::Static { path, head } => super::ui::serve_static(conn, &request, &path, head),
             Route::MainLogTail => {
                 let found = self.log.path().map(|p| p.to_path_buf());
                 self.start_tail(conn, &request, found, "the main log".into(), false);
@@ -303,7 +305,7 @@ pub(super) fn pump_tail(conn: &mut Conn) {
     }
 }
 
-fn connection(version: Version, keep_alive: bool) -> response::Connection {
+pub(super) fn connection(version: Version, keep_alive: bool) -> response::Connection {
     match (version, keep_alive) {
         // medusa sets `Connection: close` after the head is built: never sent.
         (_, false) => response::Connection::Default,
