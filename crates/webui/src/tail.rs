@@ -65,10 +65,9 @@ pub fn render_tail(page: &TailPage<'_>) -> String {
         f.close(&mut out);
         return out;
     };
-    let refresh_url = format!(
-        "{}#end",
-        tail_url(ns, page.channel, page.limit, Some(f.refresh))
-    );
+    // The refresh setting travels in links only when it is not the default.
+    let keep = (f.refresh != TAIL_REFRESH).then_some(f.refresh);
+    let refresh_url = format!("{}#end", tail_url(ns, page.channel, page.limit, keep));
     f.open(&mut out, &title, &refresh_url);
     let _ = writeln!(
         out,
