@@ -78,9 +78,10 @@ pub fn render_status(page: &StatusPage<'_>) -> String {
         if group.iter().any(|p| p.name != p.group) {
             let _ = write!(
                 out,
-                "<tr class=\"group\"><th colspan=\"4\"><span class=\"groupname\">{}</span> <span class=\"count\">{} processes</span><span class=\"groupactions\">",
+                "<tr class=\"group\"><th colspan=\"4\"><span class=\"groupname\">{}</span> <span class=\"count\">{} process{}</span><span class=\"groupactions\">",
                 html(name),
-                group.len()
+                group.len(),
+                if group.len() == 1 { "" } else { "es" }
             );
             for (label, action) in [("Start", "start"), ("Stop", "stop"), ("Restart", "restart")] {
                 let label = format!("{label} group");

@@ -60,6 +60,8 @@ pub fn render_tail(page: &TailPage<'_>) -> String {
         None => "Supervisor tail of process None".to_owned(),
     };
     let Some(ns) = page.namespec else {
+        // Nothing to follow: no refresh.
+        let f = Frame { refresh: 0, ..*f };
         f.open(&mut out, &title, "index.html");
         let _ = writeln!(out, "<pre id=\"tailbody\">{}</pre>", html(page.text));
         f.close(&mut out);
