@@ -12,3 +12,4 @@ mod rpc;
 mod running;
 mod startup_errors;
 mod util;
+mod webui;
