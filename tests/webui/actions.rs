@@ -102,6 +102,12 @@ fn stop_all_restart_all_and_refresh() {
             .starts_with("index.html?message=Page%20refreshed%20at%20"),
         "{r:?}"
     );
+    // Clearing supervisord's FATAL state when it is not FATAL is harmless.
+    let r = site.act("/index.html", "action=clearfatal");
+    assert_eq!(
+        r.location(),
+        "index.html?message=supervisord%27s%20FATAL%20state%20cleared"
+    );
     // The auto-refresh setting survives the redirect.
     let r = site.act("/index.html", "action=refresh&refresh=30");
     assert!(r.location().ends_with("&refresh=30"), "{r:?}");

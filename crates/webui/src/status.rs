@@ -142,12 +142,14 @@ fn row(out: &mut String, f: &Frame<'_>, p: &ProcessInfo, shaded: bool) {
     );
     li(
         out,
-        &format!("<a href=\"tail.html?processname={q}\" target=\"_blank\">Tail stdout</a>"),
+        &format!(
+            "<a href=\"tail.html?processname={q}\" target=\"_blank\"><span class=\"wide\">Tail </span>stdout</a>"
+        ),
     );
     li(
         out,
         &format!(
-            "<a href=\"tail.html?processname={q}&amp;channel=stderr\" target=\"_blank\">Tail stderr</a>"
+            "<a href=\"tail.html?processname={q}&amp;channel=stderr\" target=\"_blank\"><span class=\"wide\">Tail </span>stderr</a>"
         ),
     );
     out.push_str("</ul></td>\n</tr>\n");
