@@ -99,6 +99,15 @@ pub fn render_tail(page: &TailPage<'_>) -> String {
         "<a class=\"button\" href=\"{}#end\">Refresh</a>",
         html(&here)
     );
+    let stream = match page.channel {
+        Channel::Stdout => String::new(),
+        Channel::Stderr => "/stderr".to_owned(),
+    };
+    let _ = writeln!(
+        out,
+        "<a href=\"logtail/{}{stream}\" target=\"_blank\">Follow (tail -f)</a>\n<a href=\"index.html\">Status page</a>",
+        quote(ns)
+    );
     let (toggle, label) = if f.refresh > 0 {
         (0, format!("Auto-refresh every {} s · turn off", f.refresh))
     } else {
@@ -108,15 +117,6 @@ pub fn render_tail(page: &TailPage<'_>) -> String {
         out,
         "<a class=\"autorefresh\" href=\"{}\">{label}</a>",
         html(&tail_url(ns, page.channel, page.limit, Some(toggle)))
-    );
-    let stream = match page.channel {
-        Channel::Stdout => String::new(),
-        Channel::Stderr => "/stderr".to_owned(),
-    };
-    let _ = writeln!(
-        out,
-        "<a href=\"logtail/{}{stream}\" target=\"_blank\">Follow (tail -f)</a>",
-        quote(ns)
     );
     out.push_str("<span class=\"clear\">");
     let channel = page.channel.name();
@@ -137,7 +137,7 @@ pub fn render_tail(page: &TailPage<'_>) -> String {
         }
         out.push_str(&f.button("tail.html", label, &fields, ""));
     }
-    out.push_str("</span>\n<a href=\"index.html\">Status page</a>\n</nav>\n");
+    out.push_str("</span>\n</nav>\n");
     let _ = writeln!(
         out,
         "<pre id=\"tailbody\">{}</pre>\n<span id=\"end\"></span>",
