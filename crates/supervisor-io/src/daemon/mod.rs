@@ -140,6 +140,8 @@ pub struct Daemon {
     outcome: Option<Outcome>,
     /// The HTTP servers and their connections.
     http: http::Http,
+    /// Scratch buffer for pipe reads (one allocation for the daemon's life).
+    read_buf: Vec<u8>,
 }
 
 impl std::fmt::Debug for Daemon {

@@ -79,6 +79,7 @@ pub(super) fn new(
         signals: None,
         outcome: None,
         http,
+        read_buf: Vec::new(),
     };
     Ok((daemon, handle))
 }
