@@ -3,6 +3,9 @@
 
 use super::site::{PROGRAMS, Site};
 
+/// A request body, its extra headers, and what the refusal must say.
+type Case<'a> = (String, Vec<(&'a str, &'a str)>, &'a str);
+
 fn post(site: &Site, body: &str, headers: &[(&str, &str)]) -> super::site::Response {
     let mut all = vec![("Content-Type", "application/x-www-form-urlencoded")];
     all.extend_from_slice(headers);
@@ -18,7 +21,7 @@ fn forged_posts_are_refused_and_change_nothing() {
     let origin = site.origin();
     let stop = "action=stop&processname=sleeper";
     let home = format!("{origin}/");
-    let cases: Vec<(String, Vec<(&str, &str)>, &str)> = vec![
+    let cases: Vec<Case<'_>> = vec![
         (stop.to_owned(), vec![], "the form has no token"),
         (
             format!("token=0000&{stop}"),
