@@ -2,7 +2,9 @@
 //! from the daemon's one poll loop: non-blocking accept, read, write; a slow,
 //! partial or pipelined client never blocks the loop or another client. Requests are
 //! parsed and encoded by the pure `rpc` crate; `serve` routes them, `execute` runs
-//! XML-RPC calls against the core and the driver, `tail` streams logs.
+//! XML-RPC calls against the core and the driver, `tail` streams logs, `ui` serves
+//! the web interface (pages rendered by the pure `webui` crate) and its static
+//! files, `ui_job` runs a page's action step by step, then redirects.
 //!
 //! Deferred answers (`startProcess(name, True)`, ...) are channels: the call is
 //! queued to the core like a [`super::Handle`] request, and [`Daemon::http_settle`]
