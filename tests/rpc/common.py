@@ -230,7 +230,7 @@ def _complete(data):
     return False
 
 
-def summarise_response(raw):
+def summarise_response(raw, with_connection=False):
     """Status line, the headers that matter, and the body of a raw HTTP response."""
     head, _, body = raw.partition(b'\r\n\r\n')
     lines = head.decode('latin-1').split('\r\n')
@@ -239,11 +239,14 @@ def summarise_response(raw):
         k, _, v = line.partition(':')
         headers[k.strip().lower()] = v.strip()
     keep = {}
-    for k in ('content-type', 'server', 'www-authenticate', 'connection'):
+    # 'connection' is recorded by one dedicated step only (see xmlrpc_diff.http)
+    for k in ('content-type', 'server', 'www-authenticate'):
         if k in headers:
             keep[k] = headers[k]
     keep['has-date'] = 'date' in headers
     keep['length-or-chunked'] = 'content-length' in headers or \
         headers.get('transfer-encoding') == 'chunked'
+    if with_connection:
+        keep['connection'] = headers.get('connection')
     return {'status': lines[0] if lines else '', 'headers': keep,
             'body': body.decode('latin-1')[:2000]}

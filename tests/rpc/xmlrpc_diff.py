@@ -305,9 +305,8 @@ def multicall(r):
         {'methodName': 'supervisor.supervisord.options.execve', 'params': []},
         {'params': []},
         {'methodName': 'system.multicall', 'params': [[]]},
-        {'methodName': 'supervisor.startProcess', 'params': ['idle']},
-        {'methodName': 'supervisor.getProcessInfo', 'params': ['idle']},
-        {'methodName': 'supervisor.stopProcess', 'params': ['idle', True]},
+        {'methodName': 'supervisor.startProcess', 'params': ['idle', False]},
+        {'methodName': 'supervisor.stopProcess', 'params': ['nosuch']},
         {'methodName': 'supervisor.getAPIVersion'},
         {'methodName': 'supervisor.getState', 'params': [1, 2]},
         {'methodName': 'supervisor.startProcess', 'params': ['missing']},
@@ -323,13 +322,24 @@ def multicall(r):
            [{'methodName': 'supervisor.getProcessInfo', 'params': 'cat'}])
     r.call('multicall methodName int', 'system.multicall', [{'methodName': 5, 'params': []}])
     r.call('multicall no args', 'system.multicall')
+    r.wait_states('after multicalls', {'idle:idle': 'RUNNING'})
+
+
+def multicall_deferred(r):
+    """Deferred items (wait=True) inside a multicall: the rest waits for them."""
+    r.call('multicall deferred mixed', 'system.multicall', [
+        {'methodName': 'supervisor.startProcess', 'params': ['idle']},
+        {'methodName': 'supervisor.getProcessInfo', 'params': ['idle']},
+        {'methodName': 'supervisor.stopProcess', 'params': ['idle', True]},
+        {'methodName': 'supervisor.getAPIVersion', 'params': []},
+    ])
     r.call('multicall deferred start', 'system.multicall', [
         {'methodName': 'supervisor.startProcess', 'params': ['quick']},
         {'methodName': 'supervisor.getAPIVersion', 'params': []},
         {'methodName': 'supervisor.startProcessGroup', 'params': ['grp', True]},
     ])
-    r.wait_states('after multicalls', {'quick:quick': 'FATAL', 'grp:gb': 'RUNNING',
-                                       'idle:idle': 'STOPPED'})
+    r.wait_states('after deferred multicalls', {'quick:quick': 'FATAL', 'grp:gb': 'RUNNING',
+                                                'idle:idle': 'STOPPED'})
 
 
 def _edit_config(r, transform):
@@ -455,6 +465,12 @@ def http(r):
             answers.append([resp.status, resp.read().count(b'<string>3.0')])
         conn.close()
         r.emit('%s keep-alive answers' % t, {'answers': answers})
+        # the Connection header of answers (4.3 never echoes 'close')
+        body = _call_xml('supervisor.getAPIVersion')
+        r.emit('%s Connection header of an answer to Connection: close' % t, summarise_response(
+            raw_exchange(env, t, b'POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n'
+                         b'Connection: close\r\n\r\n%s' % (len(body), body)),
+            with_connection=True)['headers'])
         # HTTP/1.0: closed after the answer
         body = _call_xml('supervisor.getAPIVersion')
         ex('HTTP/1.0 POST', b'POST /RPC2 HTTP/1.0\r\nContent-Length: %d\r\n\r\n%s'
@@ -462,7 +478,7 @@ def http(r):
 
 
 SCENARIOS = {f.__name__: f for f in [introspection, identity, info, start_stop, signals, logs,
-                                     stdin, multicall, reload, lifecycle, http]}
+                                     stdin, multicall, multicall_deferred, reload, lifecycle, http]}
 
 
 def main():
