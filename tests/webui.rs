@@ -8,6 +8,7 @@
 
 mod actions;
 mod browser;
+mod cdp;
 mod guard;
 mod pages;
 mod site;

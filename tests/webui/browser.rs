@@ -1,7 +1,10 @@
-//! End to end in headless Chromium: the browser loads our pages (`--dump-dom` shows
-//! what it parsed), the actions are POSTed with the token the browser was given,
-//! and the pages the redirects lead to are rendered again and screenshotted at
-//! desktop (1280) and phone (390) widths into `target/webui-screenshots/`.
+//! End to end in headless Chromium. First test: the browser loads our pages
+//! (`--dump-dom` shows what it parsed), the actions are POSTed with the token the
+//! browser was given, and the pages the redirects lead to are rendered again and
+//! screenshotted at desktop (1280) and phone (390) widths into
+//! `target/webui-screenshots/`. Second test: real clicks through the DevTools
+//! protocol (`cdp.rs`) — the browser's own form POSTs pass the guard — and a page of
+//! another origin submitting a form with the right token is refused.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -160,4 +163,79 @@ fn chromium_stops_a_process_starts_a_group_and_tails_stderr() {
         "{dom}"
     );
     browser.screenshots("tail", &tail);
+}
+
+/// Submit the one-button form whose hidden `action` is `action` (and whose `key`
+/// field is `value`): what a click on that button does.
+fn click(action: &str, key: &str, value: &str) -> String {
+    format!(
+        "[...document.forms].find(f => f.elements['action'] && f.elements['action'].value == '{action}' \
+         && (!'{key}' || (f.elements['{key}'] && f.elements['{key}'].value == '{value}'))).querySelector('button').click()"
+    )
+}
+
+#[test]
+fn chromium_clicks_the_buttons_and_refuses_a_foreign_page() {
+    let Some(chromium) = chromium() else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "chromium is missing under CI (run .ci/chromium.sh)"
+        );
+        eprintln!("skipped: no chromium on PATH (.ci/chromium.sh installs it)");
+        return;
+    };
+    let site = Site::start(PROGRAMS);
+    site.wait_state("sleeper", "running");
+    crate::util::wait_for_text(&site.path("talker.err"), "err <b>line</b>");
+    let base = site.origin();
+    let profile = crate::util::tempdir();
+    let mut page = super::cdp::Cdp::start(&chromium, profile.path());
+    let message = "document.querySelector('.status_msg').textContent";
+
+    // A real click: the browser's own POST (its Origin, the page's token) is done.
+    page.navigate(&format!("{base}/"));
+    page.click_and_wait(&click("stop", "processname", "sleeper"));
+    assert_eq!(page.eval(message), "Process sleeper stopped");
+    assert_eq!(site.state("sleeper"), "stopped");
+    page.click_and_wait(&click("start", "group", "web"));
+    assert_eq!(page.eval(message), "Group web started");
+    assert_eq!(site.state("web:w2"), "running");
+
+    // The row's stderr link, then the tail page's Clear stderr button.
+    let href =
+        page.eval("document.querySelector('a[href$=\"processname=talker&channel=stderr\"]').href");
+    page.navigate(&href);
+    assert_eq!(
+        page.eval("document.getElementById('tailbody').textContent"),
+        "err <b>line</b>\n"
+    );
+    page.click_and_wait(&click("clearlog", "clear", "stderr"));
+    assert_eq!(page.eval(message), "Stderr log for talker cleared");
+    assert_eq!(
+        page.eval("document.getElementById('tailbody').textContent"),
+        ""
+    );
+    assert!(super::site::empty(&site.path("talker.err")));
+
+    // A page of another origin posting a form — even with the right token — is refused.
+    let evil = profile.path().join("evil.html");
+    std::fs::write(
+        &evil,
+        format!(
+            "<form id=f method=post action='{base}/index.html'><input name=token value='{}'>\
+             <input name=action value=stopall></form>",
+            site.token()
+        ),
+    )
+    .expect("write the foreign page");
+    page.navigate(&format!("file://{}", evil.display()));
+    page.click_and_wait("document.getElementById('f').submit()");
+    assert_eq!(page.eval("document.title"), "Supervisor: Forbidden");
+    let text = page.eval("document.body.textContent");
+    assert!(
+        text.contains("the request came from another site (null)"),
+        "{text}"
+    );
+    assert_eq!(site.state("talker"), "running");
+    assert_eq!(site.state("web:w1"), "running");
 }
