@@ -26,17 +26,22 @@ pub(crate) struct Shutdown {
 const DIE_REPORT_EVERY: Duration = Duration::from_secs(3);
 
 impl Supervisor {
-    /// One shutdown step; called after the transition pass while the mood is below RUNNING.
-    pub(crate) fn shutdown_step(&mut self, now: Now, fx: &mut Vec<Effect>) {
-        let shutdown = self.shutdown.get_or_insert_with(|| {
+    /// The shutdown's progress, begun (with SUPERVISOR_STATE_CHANGE_STOPPING) if it was
+    /// not yet.
+    pub(crate) fn begin_shutdown(&mut self, fx: &mut Vec<Effect>) -> &mut Shutdown {
+        self.shutdown.get_or_insert_with(|| {
             fx.push(Effect::Event(Event::SupervisorStopping));
             Shutdown {
                 stop_groups: (0..self.groups.len()).collect(),
                 last_report: None,
                 finished: false,
             }
-        });
-        if shutdown.finished {
+        })
+    }
+
+    /// One shutdown step; called after the transition pass while the mood is below RUNNING.
+    pub(crate) fn shutdown_step(&mut self, now: Now, fx: &mut Vec<Effect>) {
+        if self.begin_shutdown(fx).finished {
             return;
         }
         // Stop the highest group; move on as soon as it is all stopped.

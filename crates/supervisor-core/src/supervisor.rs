@@ -361,6 +361,13 @@ impl Supervisor {
         self.report_stops(now, fx);
         self.events_pass(now, fx, cursor);
         if !may_start {
+            if self.shutdown.is_none() {
+                // SUPERVISOR_STATE_CHANGE_STOPPING reaches the pools (and a READY
+                // listener) before any listener group is considered for stopping, so
+                // that the drain waits for it even when no other group is left.
+                self.begin_shutdown(fx);
+                self.events_pass(now, fx, cursor);
+            }
             self.shutdown_step(now, fx);
             self.events_pass(now, fx, cursor);
         }

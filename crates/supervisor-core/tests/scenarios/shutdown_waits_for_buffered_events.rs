@@ -101,3 +101,36 @@ fn timeout_zero_is_4_3_behaviour() {
     assert!(sim.kills.iter().any(|(n, ..)| n == "listen"), "no wait");
     assert_eq!(sim.exit, Some(0));
 }
+
+/// Regression (found by a real listener on SIGHUP): with only listener groups, the first
+/// shutdown step decided to stop the listener before SUPERVISOR_STATE_CHANGE_STOPPING
+/// had reached its pool, so the drain had nothing to wait for and the event was lost.
+#[test]
+fn stopping_event_reaches_a_lone_listener_group() {
+    let mut sim = Sim::with_setup(vec![pool_group("listen", &["listen"])], |s| {
+        s.event_spec.groups.insert(
+            "listen".into(),
+            supervisor_core::GroupEvents {
+                pool: Some(pool_spec(&["SUPERVISOR_STATE_CHANGE"])),
+                ..Default::default()
+            },
+        );
+    });
+    sim.obey_kills = true;
+    sim.say("listen", b"READY\n");
+    sim.advance(secs(2));
+    answer_all(&mut sim);
+    sim.clear();
+    sim.request(Request::Restart);
+    assert!(
+        sim.kills.is_empty(),
+        "stopped before the drain: {:?}",
+        sim.kills
+    );
+    assert_eq!(
+        sim.delivered_names("listen").last().map(String::as_str),
+        Some("SUPERVISOR_STATE_CHANGE_STOPPING")
+    );
+    answer_all(&mut sim);
+    assert!(sim.kills.iter().any(|(n, ..)| n == "listen"));
+}
