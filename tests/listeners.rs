@@ -9,3 +9,4 @@ mod behaviour;
 mod differential;
 mod superlance;
 mod support;
+mod wiring;
