@@ -48,7 +48,8 @@ fn capture_mode_keeps_captured_text_out_of_the_log_and_sends_it_as_an_event() {
         .find(|r| r.eventname == "PROCESS_COMMUNICATION_STDOUT")
         .unwrap_or_else(|| panic!("{recs:#?}"));
     assert!(
-        comm.payload.starts_with("processname:talker groupname:talker pid:"),
+        comm.payload
+            .starts_with("processname:talker groupname:talker pid:"),
         "{comm:?}"
     );
     assert!(comm.payload.ends_with("\\nsecret data"), "{comm:?}");
@@ -84,10 +85,18 @@ fn payloads_larger_than_a_pipe_reach_the_listener_intact() {
     let data_len = |t: &str| -> usize {
         records(t)
             .iter()
-            .map(|r| r.payload.split_once("\\n").map_or(0, |(_, data)| data.len()))
+            .map(|r| {
+                r.payload
+                    .split_once("\\n")
+                    .map_or(0, |(_, data)| data.len())
+            })
             .sum()
     };
-    let text = wait_until(&d.join("events.txt"), |t| data_len(t) >= 300000, "300000 bytes");
+    let text = wait_until(
+        &d.join("events.txt"),
+        |t| data_len(t) >= 300000,
+        "300000 bytes",
+    );
     assert_eq!(data_len(&text), 300000);
     // At least one event was bigger than a pipe buffer (64 KiB).
     assert!(records(&text).iter().any(|r| r.payload.len() > 65536));
@@ -115,7 +124,10 @@ fn remote_comm_event_reaches_the_listener() {
     let log = d.join("supervisord.log");
     let _daemon = Running::start(d, &conf, &log, &[]);
     wait_rpc(&py, port, "s.getState()['statename']", |a| a == "'RUNNING'");
-    assert_eq!(rpc(&py, port, "s.sendRemoteCommEvent('mytype', 'hello')"), "True");
+    assert_eq!(
+        rpc(&py, port, "s.sendRemoteCommEvent('mytype', 'hello')"),
+        "True"
+    );
     let text = wait_for_text(&d.join("events.txt"), "REMOTE_COMMUNICATION");
     assert!(text.contains("|| type:mytype\\nhello\n"), "{text}");
 }
