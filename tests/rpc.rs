@@ -9,5 +9,6 @@
 
 mod configs;
 mod daemon;
+mod ctl;
 mod diff;
 mod xmlrpc;

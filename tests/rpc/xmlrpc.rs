@@ -7,7 +7,7 @@ use super::diff::differential;
 
 fn scenario(name: &str) {
     let Some(venv) = pyenv() else { return };
-    differential(&venv, configs::standard, "xmlrpc_diff.py", name);
+    differential(&venv, configs::standard, "xmlrpc_diff.py", name, &[]);
 }
 
 #[test]
