@@ -26,3 +26,8 @@ fn recorded_cases_against_python_supervisord() {
     let Some(py) = python_bin() else { return };
     compare_with_recording(&py.join("supervisord"));
 }
+
+#[test]
+fn recorded_cases_against_our_supervisord() {
+    compare_with_recording(Path::new(super::harness::SUPERVISORD));
+}
