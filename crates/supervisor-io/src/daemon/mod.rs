@@ -2,6 +2,8 @@
 //!
 //! ```text
 //!   child pipes ──read one chunk──► child logs (rotating files, syslog, main log at debug)
+//!               └──(events on / listener stdout)──► Input::Output, OutputClosed ─┐
+//!   listener stdin ◄── per-process queue ◄── Effect::WriteStdin (EPIPE ► StdinClosed)
 //!   pidfds / SIGCHLD ──reap──► Input::Exited ─┐
 //!   self-pipe (binary only) ──► Input::Signal ├─► Supervisor::handle ─► effects ─► spawn,
 //!   Handle (other threads) ──► Input::Request ┤                                   kill, log,
