@@ -9,38 +9,67 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-/// The scenario: a program that runs and exits, one that fails into FATAL, a group
-/// event for each, and supervisord's RUNNING state change.
-fn scenario(dir: &Path, py: &Path) -> String {
+/// A scenario: the programs, the listener's `events=`, when it is over.
+struct Scenario {
+    events: &'static str,
+    programs: &'static str,
+    done: fn(&[Record]) -> bool,
+}
+
+/// A program that runs and exits, one that fails into FATAL, a group event for each,
+/// and supervisord's RUNNING state change.
+const LIFECYCLE: Scenario = Scenario {
+    events: "PROCESS_STATE,PROCESS_GROUP,SUPERVISOR_STATE_CHANGE",
+    programs: "[program:once]\ncommand=sh -c 'sleep 0.3; exit 0'\nstartsecs=0\n\
+               autorestart=false\n\
+               [program:quick]\ncommand=sh -c 'exit 1'\nstartretries=1\n",
+    done: |recs| {
+        has(recs, "PROCESS_STATE_EXITED", "once") && has(recs, "PROCESS_STATE_FATAL", "quick")
+    },
+};
+
+/// Capture mode and output events: 4.3's segmentation (PROCESS_LOG for the captured
+/// text too, the tokens never) and the PROCESS_COMMUNICATION payload.
+const CAPTURE: Scenario = Scenario {
+    events: "PROCESS_LOG,PROCESS_COMMUNICATION",
+    programs: "[program:talker]\ncommand=sh -c \"printf 'before\\n<!--XSUPERVISOR:BEGIN-->\
+               secret<!--XSUPERVISOR:END-->after the capture, long enough to be logged\\n'; \
+               exec sleep 1000\"\nstartsecs=0\nstdout_capture_maxbytes=1MB\n\
+               stdout_events_enabled=true\n",
+    done: |recs| {
+        recs.iter()
+            .any(|r| r.eventname == "PROCESS_LOG_STDOUT" && r.payload.contains("after the"))
+    },
+};
+
+fn scenario_text(dir: &Path, py: &Path, scenario: &Scenario) -> String {
     let listener = recorder_command(py, dir, "events.txt", "ok");
     config_text(
         dir,
         &format!(
             "[eventlistener:rec]\ncommand={listener}\n\
-             events=PROCESS_STATE,PROCESS_GROUP,SUPERVISOR_STATE_CHANGE\nbuffer_size=100\n\
-             [program:once]\ncommand=sh -c 'sleep 0.3; exit 0'\nstartsecs=0\n\
-             autorestart=false\n\
-             [program:quick]\ncommand=sh -c 'exit 1'\nstartretries=1\n"
+             events={}\nbuffer_size=100\n{}",
+            scenario.events, scenario.programs
         ),
     )
 }
 
-fn done(recs: &[Record]) -> bool {
-    has(recs, "PROCESS_STATE_EXITED", "once") && has(recs, "PROCESS_STATE_FATAL", "quick")
+/// `pid:<digits>` → `pid:N`, the rest of the token (a payload's data) kept.
+fn without_pid(token: &str) -> String {
+    match token.strip_prefix("pid:") {
+        Some(rest) => format!(
+            "pid:N{}",
+            rest.trim_start_matches(|c: char| c.is_ascii_digit())
+        ),
+        None => token.to_owned(),
+    }
 }
 
 /// Per process (or `-` for process-less events), the normalised events in order.
 fn normalised(recs: &[Record]) -> BTreeMap<String, Vec<String>> {
     let mut by: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for r in recs {
-        let payload: Vec<String> = r
-            .payload
-            .split(' ')
-            .map(|t| match t.split_once(':') {
-                Some(("pid", _)) => "pid:N".to_owned(),
-                _ => t.to_owned(),
-            })
-            .collect();
+        let payload: Vec<String> = r.payload.split(' ').map(without_pid).collect();
         let key = r.field("processname").unwrap_or("-").to_owned();
         by.entry(key)
             .or_default()
@@ -50,15 +79,19 @@ fn normalised(recs: &[Record]) -> BTreeMap<String, Vec<String>> {
 }
 
 /// Run the scenario under `supervisord` (a command) until it is done; the records.
-fn record(start: impl FnOnce(&Path, &Path, &Path) -> Running, py: &Path) -> Vec<Record> {
+fn record(
+    start: impl FnOnce(&Path, &Path, &Path) -> Running,
+    py: &Path,
+    scenario: &Scenario,
+) -> Vec<Record> {
     let dir = tempdir();
     let d = dir.path();
-    let conf = write(d, "supervisord.conf", &scenario(d, py));
+    let conf = write(d, "supervisord.conf", &scenario_text(d, py, scenario));
     let log = d.join("supervisord.log");
     let _daemon = start(d, &conf, &log);
     let text = wait_until(
         &d.join("events.txt"),
-        |t| done(&records(t)),
+        |t| (scenario.done)(&records(t)),
         "scenario done",
     );
     records(&text)
@@ -71,9 +104,9 @@ fn serials(recs: &[Record]) -> Vec<u64> {
     serials
 }
 
-#[test]
-fn event_sequences_match_supervisord_4_3_0() {
-    let Some(py) = python() else { return };
+/// Run `scenario` under both daemons; the normalised per-process sequences.
+fn both(scenario: &Scenario) -> Option<[BTreeMap<String, Vec<String>>; 2]> {
+    let py = python()?;
     let python_supervisord = venv_bin("supervisord");
     let theirs = record(
         |d, conf, log| {
@@ -93,8 +126,13 @@ fn event_sequences_match_supervisord_4_3_0() {
             }
         },
         &py,
+        scenario,
     );
-    let ours = record(|d, conf, log| Running::start(d, conf, log, &[]), &py);
+    let ours = record(
+        |d, conf, log| Running::start(d, conf, log, &[]),
+        &py,
+        scenario,
+    );
     // Nothing lost on either side (with the default buffer_size=10 both overflow before
     // the listener is RUNNING; which event goes then depends on timing).
     assert_eq!(
@@ -102,7 +140,14 @@ fn event_sequences_match_supervisord_4_3_0() {
         (0..theirs.len() as u64).collect::<Vec<_>>()
     );
     assert_eq!(serials(&ours), serials(&theirs));
-    let (theirs, ours) = (normalised(&theirs), normalised(&ours));
+    Some([normalised(&theirs), normalised(&ours)])
+}
+
+#[test]
+fn event_sequences_match_supervisord_4_3_0() {
+    let Some([theirs, ours]) = both(&LIFECYCLE) else {
+        return;
+    };
     assert_eq!(ours, theirs);
     // Sanity: the scenario is not empty.
     assert!(
@@ -114,5 +159,19 @@ fn event_sequences_match_supervisord_4_3_0() {
         theirs["-"]
             .iter()
             .any(|e| e.starts_with("SUPERVISOR_STATE_CHANGE_RUNNING"))
+    );
+}
+
+#[test]
+fn capture_mode_events_match_supervisord_4_3_0() {
+    let Some([theirs, ours]) = both(&CAPTURE) else {
+        return;
+    };
+    assert_eq!(ours, theirs);
+    let talker = &theirs["talker"];
+    assert!(
+        talker.iter().any(|e| e.starts_with("PROCESS_COMMUNICATION_STDOUT")
+            && e.ends_with("pid:N\\nsecret")),
+        "{talker:#?}"
     );
 }
