@@ -150,7 +150,9 @@ fn getpass(prompt: &str, pending: &mut Vec<u8>, eof: &mut bool) -> ReadLine {
     let _ = err.write_all(b"Warning: Password input may be echoed.\n");
     let _ = err.write_all(prompt.as_bytes());
     let _ = err.flush();
-    read_stdin_line(pending, eof)
+    let line = read_stdin_line(pending, eof);
+    let _ = err.write_all(b"\n");
+    line
 }
 
 /// rustyline glue: completion from [`complete`].

@@ -1,0 +1,237 @@
+//! The interactive shell and the streaming commands: piped sessions compared with Python's
+//! supervisorctl live, a pty session (completion, history, Ctrl-D, Ctrl-C) and
+//! `tail -f name | cat` ended by SIGINT.
+
+use super::harness::{CTL, DEADLINE, Daemon, normalise, python_bin};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Python's daemon when target/py exists, else ours.
+fn daemon() -> Daemon {
+    match python_bin() {
+        Some(py) => Daemon::start(&py.join("supervisord")),
+        None => Daemon::start(Path::new(super::harness::SUPERVISORD)),
+    }
+}
+
+/// A supervisorctl-only config using the daemon's socket, with a history file.
+fn ctl_conf(daemon: &Daemon) -> PathBuf {
+    let path = daemon.dir.path().join("ctl.conf");
+    std::fs::write(
+        &path,
+        format!(
+            "[supervisorctl]\nserverurl=unix://{}\nprompt=ctltest\nhistory_file=%(here)s/history\n",
+            daemon.socket().display()
+        ),
+    )
+    .expect("write ctl.conf");
+    path
+}
+
+/// Run `ctl` with `input` on stdin; normalised stdout, stderr and status.
+fn piped(daemon: &Daemon, ctl: &Path, args: &[&str], input: &str) -> (String, String, i32) {
+    let mut child = Command::new(ctl)
+        .args(args)
+        .current_dir(daemon.dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(input.as_bytes()).expect("stdin");
+    }
+    let out = child.wait_with_output().expect("wait");
+    let dir = daemon.path();
+    (
+        normalise(&String::from_utf8_lossy(&out.stdout), &dir, daemon.port),
+        normalise(&String::from_utf8_lossy(&out.stderr), &dir, daemon.port),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn piped_session_like_python() {
+    let Some(py) = python_bin() else { return };
+    let daemon = Daemon::start(&py.join("supervisord"));
+    let input = "status cat\nversion\nfoo\n\n   \n?quit\nshutdown\nn\nreload\nno\nstatus nosuch\nstart\ntail -3 echo\nquit\nversion\n";
+    let conf = ["-c", "supervisord.conf"];
+    let want = piped(&daemon, &py.join("supervisorctl"), &conf, input);
+    let got = piped(&daemon, Path::new(CTL), &conf, input);
+    assert_eq!(got, want);
+    assert!(want.0.starts_with("averyvery"), "{}", want.0);
+    assert!(want.0.ends_with("ctltest> \n"), "{}", want.0);
+    // EOF without quit, and a last line without newline
+    let want = piped(&daemon, &py.join("supervisorctl"), &conf, "version");
+    let got = piped(&daemon, Path::new(CTL), &conf, "version");
+    assert_eq!(got, want);
+}
+
+#[test]
+fn piped_credentials_after_401_like_python() {
+    let Some(py) = python_bin() else { return };
+    let daemon = Daemon::start(&py.join("supervisord"));
+    let url = format!("http://127.0.0.1:{}", daemon.port);
+    let args = ["-s", url.as_str()];
+    let input = "user\n123\nversion\n";
+    let want = piped(&daemon, &py.join("supervisorctl"), &args, input);
+    let got = piped(&daemon, Path::new(CTL), &args, input);
+    assert_eq!(got.0, want.0);
+    assert_eq!(got.2, want.2);
+    // Python adds a GetPassWarning traceback line of its own before these
+    assert!(want.1.ends_with("Warning: Password input may be echoed.\nPassword:\n"));
+    assert_eq!(got.1, "Warning: Password input may be echoed.\nPassword:\n");
+}
+
+/// Output of a child collected by a thread.
+struct Collected(Arc<Mutex<Vec<u8>>>);
+
+impl Collected {
+    fn start(mut source: impl Read + Send + 'static) -> Collected {
+        let buf = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&buf);
+        std::thread::spawn(move || {
+            let mut chunk = [0u8; 4096];
+            while let Ok(n) = source.read(&mut chunk) {
+                if n == 0 {
+                    break;
+                }
+                if let Ok(mut b) = sink.lock() {
+                    b.extend_from_slice(&chunk[..n]);
+                }
+            }
+        });
+        Collected(buf)
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().map(|b| b.clone()).unwrap_or_default()).into_owned()
+    }
+
+    /// Wait until `needle` occurs `count` times.
+    fn wait_for(&self, needle: &str, count: usize) -> String {
+        let start = Instant::now();
+        loop {
+            let text = self.text();
+            if text.matches(needle).count() >= count {
+                return text;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "timed out waiting for {needle:?} x{count} in:\n{text}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+fn wait_exit(child: &mut Child) -> Option<i32> {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            return status.code();
+        }
+        if start.elapsed() > DEADLINE {
+            let _ = child.kill();
+            panic!("supervisorctl did not exit");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Our supervisorctl on a new pty as its controlling terminal.
+fn on_pty(daemon: &Daemon, args: &[&str]) -> (Child, std::fs::File, Collected) {
+    let size = nix::pty::Winsize {
+        ws_row: 24,
+        ws_col: 100,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    let pty = nix::pty::openpty(Some(&size), None).expect("openpty");
+    let slave = std::fs::File::from(pty.slave);
+    let child = Command::new("setsid")
+        .arg("-c")
+        .arg(CTL)
+        .args(args)
+        .current_dir(daemon.dir.path())
+        .stdin(slave.try_clone().expect("dup"))
+        .stdout(slave.try_clone().expect("dup"))
+        .stderr(slave)
+        .spawn()
+        .expect("spawn on pty");
+    let master = std::fs::File::from(pty.master);
+    let reader = Collected::start(master.try_clone().expect("dup master"));
+    (child, master, reader)
+}
+
+#[test]
+fn pty_completion_history_and_eof() {
+    let daemon = daemon();
+    let conf = ctl_conf(&daemon);
+    let conf = conf.display().to_string();
+    let (mut child, mut tty, out) = on_pty(&daemon, &["-c", &conf]);
+    out.wait_for("ctltest> ", 1);
+    // a command name, completed
+    tty.write_all(b"vers\t").expect("type");
+    out.wait_for("version", 1);
+    tty.write_all(b"\r").expect("enter");
+    out.wait_for("4.3.0", 1);
+    // a process name fetched from the daemon, completed
+    tty.write_all(b"pid ca\t").expect("type");
+    out.wait_for("pid cat", 1);
+    tty.write_all(b"\r").expect("enter");
+    out.wait_for("ctltest> ", 3);
+    // history: two lines up is `version` again
+    tty.write_all(b"\x1b[A\x1b[A\r").expect("keys");
+    out.wait_for("4.3.0", 2);
+    out.wait_for("ctltest> ", 4);
+    // Ctrl-D leaves with status 0 and writes the history file
+    tty.write_all(b"\x04").expect("eof");
+    assert_eq!(wait_exit(&mut child), Some(0));
+    let history = std::fs::read_to_string(daemon.dir.path().join("history")).expect("history");
+    assert_eq!(history, "version \npid cat \nversion \n");
+}
+
+#[test]
+fn pty_ctrl_c_at_the_prompt_and_in_tail_f() {
+    let daemon = daemon();
+    let conf = ctl_conf(&daemon);
+    let conf = conf.display().to_string();
+    let (mut child, mut tty, out) = on_pty(&daemon, &["-c", &conf]);
+    out.wait_for("ctltest> ", 1);
+    tty.write_all(b"tail -f echo\r").expect("type");
+    out.wait_for("==> Press Ctrl-C to exit <==", 1);
+    out.wait_for("hello", 1);
+    // Ctrl-C ends the tail, not the shell
+    tty.write_all(b"\x03").expect("ctrl-c");
+    out.wait_for("ctltest> ", 2);
+    tty.write_all(b"version\r").expect("type");
+    out.wait_for("4.3.0", 1);
+    out.wait_for("ctltest> ", 3);
+    // Ctrl-C at the prompt leaves the shell with status 0
+    tty.write_all(b"\x03").expect("ctrl-c");
+    assert_eq!(wait_exit(&mut child), Some(0));
+}
+
+#[test]
+fn tail_f_into_a_pipe_until_sigint() {
+    let daemon = daemon();
+    let mut child = daemon
+        .ctl(Path::new(CTL))
+        .args(["tail", "-f", "echo", "stderr"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let out = Collected::start(child.stdout.take().expect("stdout"));
+    out.wait_for("==> Press Ctrl-C to exit <==\nerr\n", 1);
+    let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).expect("pid"));
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGINT).expect("kill");
+    assert_eq!(wait_exit(&mut child), Some(0));
+    out.wait_for("err\n\n", 1);
+    assert_eq!(out.text(), "==> Press Ctrl-C to exit <==\nerr\n\n");
+}
