@@ -21,7 +21,8 @@ fn capture_mode_keeps_captured_text_out_of_the_log_and_sends_it_as_an_event() {
         &config_text(
             d,
             &format!(
-                "[eventlistener:rec]\ncommand={listener}\nevents=PROCESS_COMMUNICATION\n\
+                "loglevel=debug\n\
+                 [eventlistener:rec]\ncommand={listener}\nevents=PROCESS_COMMUNICATION\n\
                  startsecs=0\n\
                  [program:talker]\ncommand=sh -c \"printf 'before\\n<!--XSUPERVISOR:BEGIN-->\
                  secret data<!--XSUPERVISOR:END-->after the capture, long enough to be logged\\n'; \
@@ -57,6 +58,9 @@ fn capture_mode_keeps_captured_text_out_of_the_log_and_sends_it_as_an_event() {
     assert!(child_log.starts_with("before\n"), "{child_log:?}");
     assert!(!child_log.contains("secret"), "{child_log:?}");
     assert!(!child_log.contains("XSUPERVISOR"), "{child_log:?}");
+    // As 4.3's `_log`: the captured piece still reaches the main log at debug.
+    let main = read(&log);
+    assert!(main.contains("DEBG 'talker' stdout output:\nsecret data\n"), "{main}");
 }
 
 #[test]

@@ -18,7 +18,7 @@ use supervisor_core::eventproto::{CaptureScanner, Segment};
 use supervisor_core::{Fault, FaultCode, Input, LogChannel, LogLevel, ProcessId};
 
 use super::Daemon;
-use super::childlog::{Channel, strip_ansi};
+use super::childlog::{Channel, debug_text, strip_ansi};
 use crate::pyrepr::{repr_bytes_literal, repr_str};
 
 /// The capture scanners (log side) of one spawn: `None` where capture mode is off.
@@ -63,35 +63,51 @@ fn core_channel(channel: Channel) -> LogChannel {
     }
 }
 
-/// The pieces of a segment list that belong in the log file.
-fn loggable(segments: Vec<Segment>) -> Vec<Vec<u8>> {
+/// One piece of output as 4.3's `_log` sees it.
+pub(super) struct Piece {
+    pub(super) bytes: Vec<u8>,
+    /// Between the tokens: to the capture buffer, never to the log file (4.3 still
+    /// copies it to the main log at debug).
+    pub(super) captured: bool,
+}
+
+/// The output pieces of a segment list (tokens and communication events are the core's).
+fn pieces(segments: Vec<Segment>) -> Vec<Piece> {
     segments
         .into_iter()
         .filter_map(|s| match s {
-            Segment::Output {
-                bytes,
-                captured: false,
-            } => Some(bytes),
-            // Captured text goes to the capture buffer, never to the log file; the
-            // core makes the PROCESS_COMMUNICATION event of it.
-            Segment::Output { captured: true, .. } | Segment::Communication(_) => None,
+            Segment::Output { bytes, captured } => Some(Piece { bytes, captured }),
+            // The core makes the PROCESS_COMMUNICATION event of it.
+            Segment::Communication(_) => None,
         })
         .collect()
 }
 
 impl Daemon {
-    /// With capture mode on for this channel: the pieces of `data` to log (possibly
-    /// none, while output is held back or captured). `None`: capture mode is off, log
-    /// `data` as it is.
+    /// With capture mode on for this channel: the pieces of `data` (possibly none,
+    /// while output is held back). `None`: capture mode is off, log `data` as it is.
     pub(super) fn capture_segments(
         &mut self,
         id: ProcessId,
         channel: Channel,
         data: &[u8],
-    ) -> Option<Vec<Vec<u8>>> {
+    ) -> Option<Vec<Piece>> {
         let live = self.table.get_mut(id)?.live.as_mut()?;
         let scanner = live.captures.get(channel).as_mut()?;
-        Some(loggable(scanner.feed(data)))
+        Some(pieces(scanner.feed(data)))
+    }
+
+    /// One piece in capture mode: captured text goes only to the main log at debug.
+    pub(super) fn log_piece(&mut self, id: ProcessId, channel: Channel, piece: &Piece) {
+        if !piece.captured {
+            return self.write_child_log(id, channel, &piece.bytes);
+        }
+        if self.log.level() <= LogLevel::Debug
+            && let Some(p) = self.table.get(id)
+        {
+            let text = debug_text(&p.config.name, channel, &piece.bytes);
+            self.log.log(LogLevel::Debug, &text);
+        }
     }
 
     /// Give output to the core when it has a use for it (output events, capture mode,
@@ -154,10 +170,10 @@ impl Daemon {
             .get_mut(id)
             .and_then(|p| p.live.as_mut())
             .and_then(|l| l.captures.get(channel).take())
-            .map(|mut scanner| loggable(scanner.finish()))
+            .map(|mut scanner| pieces(scanner.finish()))
             .unwrap_or_default();
         for piece in held {
-            self.write_child_log(id, channel, &piece);
+            self.log_piece(id, channel, &piece);
         }
         self.inputs.push_back(Input::OutputClosed {
             process: id,

@@ -148,9 +148,7 @@ impl Daemon {
             data
         };
         match self.capture_segments(id, channel, data) {
-            Some(pieces) => pieces
-                .iter()
-                .for_each(|p| self.write_child_log(id, channel, p)),
+            Some(pieces) => pieces.iter().for_each(|p| self.log_piece(id, channel, p)),
             None => self.write_child_log(id, channel, data),
         }
         self.feed_output(id, channel, data);
