@@ -111,6 +111,36 @@ impl Collected {
         String::from_utf8_lossy(&self.0.lock().map(|b| b.clone()).unwrap_or_default()).into_owned()
     }
 
+    /// Bytes collected so far.
+    fn len(&self) -> usize {
+        self.0.lock().map(|b| b.len()).unwrap_or(0)
+    }
+
+    /// Wait until `needle` occurs in what arrived after the first `offset` bytes.
+    fn wait_after(&self, offset: usize, needle: &str) {
+        let start = Instant::now();
+        loop {
+            let bytes = self.0.lock().map(|b| b.clone()).unwrap_or_default();
+            let tail = String::from_utf8_lossy(bytes.get(offset..).unwrap_or_default());
+            if tail.contains(needle) {
+                return;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "timed out waiting for {needle:?} after byte {offset} in:\n{}",
+                String::from_utf8_lossy(&bytes)
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Press Enter and wait for the next prompt.
+    fn enter(&self, tty: &mut std::fs::File) {
+        let offset = self.len();
+        tty.write_all(b"\r").expect("enter");
+        self.wait_after(offset, "ctltest> ");
+    }
+
     /// Wait until `needle` occurs `count` times.
     fn wait_for(&self, needle: &str, count: usize) -> String {
         let start = Instant::now();
@@ -177,17 +207,16 @@ fn pty_completion_history_and_eof() {
     // a command name, completed
     tty.write_all(b"vers\t").expect("type");
     out.wait_for("version", 1);
-    tty.write_all(b"\r").expect("enter");
+    out.enter(&mut tty);
     out.wait_for("4.3.0", 1);
     // a process name fetched from the daemon, completed
     tty.write_all(b"pid ca\t").expect("type");
     out.wait_for("pid cat", 1);
-    tty.write_all(b"\r").expect("enter");
-    out.wait_for("ctltest> ", 3);
+    out.enter(&mut tty);
     // history: two lines up is `version` again
-    tty.write_all(b"\x1b[A\x1b[A\r").expect("keys");
+    tty.write_all(b"\x1b[A\x1b[A").expect("keys");
+    out.enter(&mut tty);
     out.wait_for("4.3.0", 2);
-    out.wait_for("ctltest> ", 4);
     // Ctrl-D leaves with status 0 and writes the history file
     tty.write_all(b"\x04").expect("eof");
     assert_eq!(wait_exit(&mut child), Some(0));
@@ -206,11 +235,12 @@ fn pty_ctrl_c_at_the_prompt_and_in_tail_f() {
     out.wait_for("==> Press Ctrl-C to exit <==", 1);
     out.wait_for("hello", 1);
     // Ctrl-C ends the tail, not the shell
+    let offset = out.len();
     tty.write_all(b"\x03").expect("ctrl-c");
-    out.wait_for("ctltest> ", 2);
-    tty.write_all(b"version\r").expect("type");
+    out.wait_after(offset, "ctltest> ");
+    tty.write_all(b"version").expect("type");
+    out.enter(&mut tty);
     out.wait_for("4.3.0", 1);
-    out.wait_for("ctltest> ", 3);
     // Ctrl-C at the prompt leaves the shell with status 0
     tty.write_all(b"\x03").expect("ctrl-c");
     assert_eq!(wait_exit(&mut child), Some(0));
@@ -234,4 +264,26 @@ fn tail_f_into_a_pipe_until_sigint() {
     assert_eq!(wait_exit(&mut child), Some(0));
     out.wait_for("err\n\n", 1);
     assert_eq!(out.text(), "==> Press Ctrl-C to exit <==\nerr\n\n");
+}
+
+#[test]
+fn pty_fg_sends_lines_until_ctrl_c() {
+    let daemon = daemon();
+    let conf = ctl_conf(&daemon);
+    let conf = conf.display().to_string();
+    let (mut child, mut tty, out) = on_pty(&daemon, &["-c", &conf]);
+    out.wait_for("ctltest> ", 1);
+    tty.write_all(b"fg cat\r").expect("type");
+    out.wait_for("==> Press Ctrl-C to exit <==", 1);
+    // the terminal echoes the typed line once, the log stream shows what cat wrote back
+    tty.write_all(b"ping-from-fg\r").expect("type");
+    out.wait_for("ping-from-fg", 2);
+    let offset = out.len();
+    tty.write_all(b"\x03").expect("ctrl-c");
+    out.wait_after(offset, "Exiting foreground");
+    out.wait_after(offset, "ctltest> ");
+    tty.write_all(b"quit\r").expect("quit");
+    assert_eq!(wait_exit(&mut child), Some(0));
+    let log = std::fs::read_to_string(daemon.dir.path().join("cat.out")).expect("cat.out");
+    assert!(log.contains("ping-from-fg\n"), "{log}");
 }

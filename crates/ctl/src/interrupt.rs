@@ -28,6 +28,11 @@ fn reader() -> Option<&'static UnixStream> {
     PIPE.get().and_then(Option::as_ref)
 }
 
+/// The self-pipe's read end, to poll beside other descriptors (None if not installed).
+pub fn fd() -> Option<BorrowedFd<'static>> {
+    reader().map(|r| r.as_fd())
+}
+
 /// Consume pending Ctrl-C presses; true if there was at least one.
 pub fn take() -> bool {
     let Some(mut r) = reader() else {

@@ -272,13 +272,17 @@ impl Controller {
                 let stdin_fd = stdin.as_fd();
                 let mut fds = vec![PollFd::new(stdin_fd, PollFlags::POLLIN)];
                 let mut which = vec![0usize];
+                if let Some(sigint) = interrupt::fd() {
+                    fds.push(PollFd::new(sigint, PollFlags::POLLIN));
+                    which.push(3);
+                }
                 for (i, c) in conns.iter().enumerate() {
                     if let Some(st) = c.stream() {
                         fds.push(PollFd::new(st.as_fd(), PollFlags::POLLIN));
                         which.push(i + 1);
                     }
                 }
-                match poll(&mut fds, PollTimeout::from(200u16)) {
+                match poll(&mut fds, PollTimeout::NONE) {
                     Ok(_) => {
                         for (fd, w) in fds.iter().zip(which) {
                             ready[w] = fd.revents().is_some_and(|r| !r.is_empty());
