@@ -7,7 +7,10 @@ use std::path::Path;
 /// Run the cases against `supervisord` and report every mismatch at once.
 fn compare_with_recording(supervisord: &Path) {
     let daemon = Daemon::start(supervisord);
-    let got: Vec<String> = run_cases(&daemon, Path::new(CTL)).iter().map(render).collect();
+    let got: Vec<String> = run_cases(&daemon, Path::new(CTL))
+        .iter()
+        .map(render)
+        .collect();
     let want = expected_cases();
     let mut report = String::new();
     for (i, w) in want.iter().enumerate() {
@@ -18,7 +21,10 @@ fn compare_with_recording(supervisord: &Path) {
         }
     }
     assert_eq!(got.len(), want.len(), "case count\n{report}");
-    assert!(report.is_empty(), "differences from Python 4.3.0:\n{report}");
+    assert!(
+        report.is_empty(),
+        "differences from Python 4.3.0:\n{report}"
+    );
 }
 
 #[test]

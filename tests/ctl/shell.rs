@@ -82,7 +82,10 @@ fn piped_credentials_after_401_like_python() {
     assert_eq!(got.0, want.0);
     assert_eq!(got.2, want.2);
     // Python adds a GetPassWarning traceback line of its own before these
-    assert!(want.1.ends_with("Warning: Password input may be echoed.\nPassword:\n"));
+    assert!(
+        want.1
+            .ends_with("Warning: Password input may be echoed.\nPassword:\n")
+    );
     assert_eq!(got.1, "Warning: Password input may be echoed.\nPassword:\n");
 }
 

@@ -154,14 +154,20 @@ mod tests {
         assert_eq!(complete("", "", &mut c).len(), 23);
         assert_eq!(complete("sta", "sta", &mut c), ["start ", "status "]);
         assert_eq!(complete("he", "he", &mut c), ["help ", "help "]);
-        assert_eq!(complete("help st", "st", &mut c), ["start ", "status ", "stop "]);
+        assert_eq!(
+            complete("help st", "st", &mut c),
+            ["start ", "status ", "stop "]
+        );
         assert_eq!(complete("add ", "", &mut c), ["cat ", "grp ", "x "]);
         assert_eq!(
             complete("start ", "", &mut c),
             ["cat ", "grp:ga ", "grp:* ", "grp:gb ", "x "]
         );
         assert_eq!(complete("stop c", "c", &mut c), ["cat "]);
-        assert_eq!(complete("stop cat:", "cat:", &mut c), ["cat:cat ", "cat:* "]);
+        assert_eq!(
+            complete("stop cat:", "cat:", &mut c),
+            ["cat:cat ", "cat:* "]
+        );
         assert_eq!(complete("version ", "", &mut c), Vec::<String>::new());
         // "e" is a substring of "help"
         assert_eq!(complete("e ", "", &mut c).len(), 23);

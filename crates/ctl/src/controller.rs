@@ -396,10 +396,7 @@ mod tests {
             parseline("status:cat"),
             (Some("status".into()), ":cat".into(), "status:cat".into())
         );
-        assert_eq!(
-            parseline("-x"),
-            (Some("".into()), "-x".into(), "-x".into())
-        );
+        assert_eq!(parseline("-x"), (Some("".into()), "-x".into(), "-x".into()));
         assert_eq!(parseline("   "), (None, "".into(), "".into()));
     }
 }

@@ -20,7 +20,8 @@ clear  maintail  quit  reread  signal    stop    version
 ";
 
 /// `help help` (the controller's own `help_help`).
-pub const HELP_HELP: &str = "help\t\tPrint a list of available actions\nhelp <action>\tPrint help for <action>\n";
+pub const HELP_HELP: &str =
+    "help\t\tPrint a list of available actions\nhelp <action>\tPrint help for <action>\n";
 
 /// The help text of `topic`, if the default plugin has one (each line ends with `\n`).
 pub fn topic(topic: &str) -> Option<&'static str> {

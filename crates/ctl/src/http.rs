@@ -359,7 +359,12 @@ mod tests {
 
     #[test]
     fn garbage_is_an_error_not_a_panic() {
-        for bytes in [&b""[..], b"garbage\r\n\r\n", b"HTTP/1.1 abc\r\n", b"\xff\xfe"] {
+        for bytes in [
+            &b""[..],
+            b"garbage\r\n\r\n",
+            b"HTTP/1.1 abc\r\n",
+            b"\xff\xfe",
+        ] {
             let (a, mut b) = UnixStream::pair().expect("pair");
             b.write_all(bytes).expect("write");
             drop(b);

@@ -134,9 +134,7 @@ impl TailParser {
                         self.part = Part::Headers;
                     }
                     (Some(v), Some(code)) if v.starts_with("HTTP/") && words.len() >= 3 => {
-                        events.push(TailEvent::Error(format!(
-                            "Cannot read, status code {code}"
-                        )));
+                        events.push(TailEvent::Error(format!("Cannot read, status code {code}")));
                         self.part = Part::Closed;
                         events.push(TailEvent::Closed);
                     }
@@ -250,7 +248,9 @@ impl TailConn {
         let stream = match endpoint {
             Ok(ep) => connect(&ep),
             Err(e) => {
-                conn.error(&format!("Cannot connect, error: <class 'ValueError'> ({e})"));
+                conn.error(&format!(
+                    "Cannot connect, error: <class 'ValueError'> ({e})"
+                ));
                 conn.parser.part = Part::Closed;
                 return conn;
             }
@@ -349,7 +349,8 @@ mod tests {
 
     #[test]
     fn chunked_body_in_any_split() {
-        let resp = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nhello\n\r\n3\r\nabc\r\n";
+        let resp =
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nhello\n\r\n3\r\nabc\r\n";
         for step in 1..resp.len() {
             let mut p = TailParser::new();
             let data: Vec<u8> = all(&mut p, resp, step)
@@ -381,10 +382,7 @@ mod tests {
     fn length_body_and_garbage() {
         let mut p = TailParser::new();
         let ev = p.feed(b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nabcd");
-        assert_eq!(
-            ev,
-            vec![TailEvent::Data(b"ab".to_vec()), TailEvent::Closed]
-        );
+        assert_eq!(ev, vec![TailEvent::Data(b"ab".to_vec()), TailEvent::Closed]);
         let mut p = TailParser::new();
         assert!(matches!(p.feed(b"\xff\xfe\r\n")[0], TailEvent::Error(_)));
         assert_eq!(feed_text(b"a\x88"), "Undecodable: b'a\\x88'");

@@ -173,12 +173,7 @@ fn transport_error(e: HttpError, unix: bool) -> CallError {
                     ),
                 }
             }
-            None => CallError::Other(PyException::new(
-                "OSError",
-                io.to_string(),
-                "socket.py",
-                0,
-            )),
+            None => CallError::Other(PyException::new("OSError", io.to_string(), "socket.py", 0)),
         },
         HttpError::Resolve(_) => CallError::Other(PyException::new(
             "socket.gaierror",
@@ -223,11 +218,18 @@ pub fn parse_response(body: &[u8]) -> Result<Value, CallError> {
             string: fault.fault.string().to_string(),
         });
     }
+    // expat's message for the commonest case (not XML at all); other malformed answers
+    // get a text of ours
+    let message = if text.trim_start().starts_with('<') {
+        "not a valid XML-RPC response: line 1, column 0"
+    } else {
+        "syntax error: line 1, column 0"
+    };
     Err(CallError::Other(PyException::new(
         "xml.parsers.expat.ExpatError",
-        "not a valid XML-RPC response",
+        message,
         "xmlrpc/client.py",
-        0,
+        451,
     )))
 }
 
@@ -251,10 +253,7 @@ mod tests {
             parse_response(b"garbage"),
             Err(CallError::Other(_))
         ));
-        assert!(matches!(
-            parse_response(b"\xff"),
-            Err(CallError::Other(_))
-        ));
+        assert!(matches!(parse_response(b"\xff"), Err(CallError::Other(_))));
     }
 
     #[test]

@@ -9,11 +9,11 @@
 use crate::complete::{CompletionCache, complete, word_start};
 use crate::controller::{Controller, Flow, LineSource, ReadLine};
 use crate::interrupt::{self, Wait};
+use rustyline::history::History;
 use std::cell::RefCell;
 use std::io::{IsTerminal, Read, Write};
 use std::os::fd::AsFd;
 use std::path::PathBuf;
-use rustyline::history::History;
 use std::rc::Rc;
 
 /// Run the shell on `ctl` until it ends; returns the exit status (always 0, as 4.3).
@@ -51,10 +51,11 @@ pub fn input_for(
     history_file: Option<PathBuf>,
     completion: Rc<RefCell<CompletionCache>>,
 ) -> Box<dyn LineSource> {
-    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
-        if let Some(editor) = EditorInput::new(history_file, completion) {
-            return Box::new(editor);
-        }
+    if std::io::stdin().is_terminal()
+        && std::io::stdout().is_terminal()
+        && let Some(editor) = EditorInput::new(history_file, completion)
+    {
+        return Box::new(editor);
     }
     Box::new(PlainInput::default())
 }
@@ -208,11 +209,11 @@ impl EditorInput {
             .build();
         let mut editor = rustyline::Editor::with_config(config).ok()?;
         editor.set_helper(Some(ShellHelper { completion }));
-        if let Some(path) = &history_file {
-            if let Ok(text) = std::fs::read(path) {
-                for line in String::from_utf8_lossy(&text).lines() {
-                    let _ = editor.add_history_entry(line);
-                }
+        if let Some(path) = &history_file
+            && let Ok(text) = std::fs::read(path)
+        {
+            for line in String::from_utf8_lossy(&text).lines() {
+                let _ = editor.add_history_entry(line);
             }
         }
         Some(EditorInput {
@@ -229,7 +230,9 @@ impl EditorInput {
             let mut text = String::new();
             let history = self.editor.history();
             for i in 0..history.len() {
-                if let Ok(Some(found)) = history.get(i, rustyline::history::SearchDirection::Forward) {
+                if let Ok(Some(found)) =
+                    history.get(i, rustyline::history::SearchDirection::Forward)
+                {
                     text.push_str(&found.entry);
                     text.push('\n');
                 }

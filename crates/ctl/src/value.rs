@@ -104,6 +104,12 @@ pub fn member_str(value: &Value, key: &str) -> Result<String, PyException> {
 pub fn items(value: &Value) -> Result<Vec<&Value>, PyException> {
     match value {
         Value::Array(a) => Ok(a.iter().collect()),
+        Value::Struct(m) if m.is_empty() => Ok(Vec::new()),
+        Value::String(s) if s.is_empty() => Ok(Vec::new()),
+        // iterating a str (or a dict's keys) gives strs, and indexing those by a key fails
+        Value::String(_) | Value::Struct(_) => Err(PyException::type_error(
+            "string indices must be integers, not 'str'",
+        )),
         other => Err(PyException::type_error(format!(
             "'{}' object is not iterable",
             type_name(other)
@@ -138,7 +144,10 @@ mod tests {
         assert_eq!(py_str(&Value::Double(3.0)), "3.0");
         assert_eq!(py_str(&Value::String("x".into())), "x");
         assert_eq!(
-            py_str(&Value::Array(vec![Value::String("a".into()), Value::Integer(1)])),
+            py_str(&Value::Array(vec![
+                Value::String("a".into()),
+                Value::Integer(1)
+            ])),
             "['a', 1]"
         );
     }

@@ -7,15 +7,22 @@ use crate::value::{Value, as_int, items, member, member_str, py_str, truthy};
 
 /// `reloadConfig()[0]` as three lists of group names.
 fn changes(result: &Value) -> Result<[Vec<String>; 3], CallError> {
-    let first = items(result)?
-        .first()
-        .copied()
-        .ok_or_else(|| crate::pyerr::PyException::new("IndexError", "list index out of range", "supervisor/supervisorctl.py", 0))?;
+    let first = items(result)?.first().copied().ok_or_else(|| {
+        crate::pyerr::PyException::new(
+            "IndexError",
+            "list index out of range",
+            "supervisor/supervisorctl.py",
+            0,
+        )
+    })?;
     let lists = items(first)?;
     if lists.len() != 3 {
         return Err(crate::pyerr::PyException::new(
             "ValueError",
-            format!("not enough values to unpack (expected 3, got {})", lists.len()),
+            format!(
+                "not enough values to unpack (expected 3, got {})",
+                lists.len()
+            ),
             "supervisor/supervisorctl.py",
             0,
         )
@@ -99,7 +106,11 @@ impl Controller {
         let [added, changed, dropped] = changes(&result)?;
         // a dict: later kinds overwrite earlier ones for the same name, then sorted
         let mut all = std::collections::BTreeMap::new();
-        for (names, kind) in [(added, "available"), (changed, "changed"), (dropped, "disappeared")] {
+        for (names, kind) in [
+            (added, "available"),
+            (changed, "changed"),
+            (dropped, "disappeared"),
+        ] {
             for n in names {
                 all.insert(n, kind);
             }

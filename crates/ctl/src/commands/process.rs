@@ -41,13 +41,13 @@ impl Outcome {
     }
 }
 
-/// 4.3's "assertion" for a result code a command does not know.
-fn unknown_code(o: &Outcome) -> CallError {
+/// 4.3's "assertion" for a result code a command does not know (raised at `line`).
+fn unknown_code(o: &Outcome, line: u32) -> CallError {
     CallError::Other(PyException::new(
         "ValueError",
         format!("Unknown result code {} for {}", o.status, o.namespec()),
         "supervisor/supervisorctl.py",
-        0,
+        line,
     ))
 }
 
@@ -61,7 +61,7 @@ fn start_result(o: &Outcome) -> Result<String, CallError> {
         faults::SPAWN_ERROR => "spawn error",
         faults::ABNORMAL_TERMINATION => "abnormal termination",
         faults::SUCCESS => return Ok(format!("{name}: started")),
-        _ => return Err(unknown_code(o)),
+        _ => return Err(unknown_code(o, 761)),
     };
     Ok(format!("{name}: ERROR ({why})"))
 }
@@ -74,7 +74,7 @@ fn signal_result(o: &Outcome, success: &str) -> Result<String, CallError> {
         faults::NOT_RUNNING => "not running",
         faults::SUCCESS => return Ok(format!("{name}: {success}")),
         faults::FAILED => return Ok(o.description.clone()),
-        _ => return Err(unknown_code(o)),
+        _ => return Err(unknown_code(o, 835)),
     };
     Ok(format!("{name}: ERROR ({why})"))
 }
@@ -85,7 +85,7 @@ fn clear_result(o: &Outcome) -> Result<String, CallError> {
         faults::BAD_NAME => Ok(format!("{name}: ERROR (no such process)")),
         faults::FAILED => Ok(format!("{name}: ERROR (failed)")),
         faults::SUCCESS => Ok(format!("{name}: cleared")),
-        _ => Err(unknown_code(o)),
+        _ => Err(unknown_code(o, 1260)),
     }
 }
 
@@ -251,20 +251,21 @@ impl Controller {
                         return Err(e);
                     }
                 },
-                Some(process) => match self.call("startProcess", vec![Value::String(name.into())])
-                {
-                    Ok(_) => {
-                        let spec = make_namespec(&group, Some(&process));
-                        self.output(&format!("{spec}: started"));
+                Some(process) => {
+                    match self.call("startProcess", vec![Value::String(name.into())]) {
+                        Ok(_) => {
+                            let spec = make_namespec(&group, Some(&process));
+                            self.output(&format!("{spec}: started"));
+                        }
+                        Err(CallError::Fault { code, string }) => {
+                            let o = Outcome::from_fault(code, &string, &group, Some(&process));
+                            let line = start_result(&o)?;
+                            self.output(&line);
+                            self.set_exitstatus_from_fault(o.status, action.ignored);
+                        }
+                        Err(e) => return Err(e),
                     }
-                    Err(CallError::Fault { code, string }) => {
-                        let o = Outcome::from_fault(code, &string, &group, Some(&process));
-                        let line = start_result(&o)?;
-                        self.output(&line);
-                        self.set_exitstatus_from_fault(o.status, action.ignored);
-                    }
-                    Err(e) => return Err(e),
-                },
+                }
             }
         }
         Ok(Flow::Continue)
