@@ -43,7 +43,7 @@ fn offset_param(bytes: i64) -> Result<Value, CallError> {
             "OverflowError",
             "int exceeds XML-RPC limits",
             "xmlrpc/client.py",
-            528,
+            552,
         ))
     })
 }
