@@ -31,9 +31,13 @@ fn ctl_conf(daemon: &Daemon) -> PathBuf {
     path
 }
 
-/// Run `ctl` with `input` on stdin; normalised stdout, stderr and status.
+/// Run `ctl` with `input` on stdin, in a session of its own (no controlling terminal, so
+/// getpass reads stdin even when the tests run in a terminal); normalised stdout, stderr
+/// and status.
 fn piped(daemon: &Daemon, ctl: &Path, args: &[&str], input: &str) -> (String, String, i32) {
-    let mut child = Command::new(ctl)
+    let mut child = Command::new("setsid")
+        .arg("-w")
+        .arg(ctl)
         .args(args)
         .current_dir(daemon.dir.path())
         .stdin(Stdio::piped())
