@@ -45,8 +45,16 @@ fn run_scenario(mode: &str) {
             "{event} missing: {recs:#?}"
         );
     }
-    if mode != "ok" && mode != "fail" {
+    if !matches!(mode, "ok" | "fail") {
         assert!(d.join("events.txt.misbehaved").exists(), "never misbehaved");
+    }
+    if matches!(mode, "garbage" | "closestdin") {
+        // The bad result line / the EPIPE on the event write put it in UNKNOWN.
+        let main = read(&log);
+        assert!(
+            main.contains("rec: has entered the UNKNOWN state"),
+            "{main}"
+        );
     }
 }
 
@@ -68,6 +76,11 @@ fn listener_garbage_output_loses_no_event() {
 #[test]
 fn listener_killed_mid_event_loses_no_event() {
     run_scenario("die");
+}
+
+#[test]
+fn listener_with_closed_stdin_loses_no_event() {
+    run_scenario("closestdin");
 }
 
 #[test]

@@ -74,12 +74,18 @@ pub fn wait_rpc(py: &Path, port: u16, expr: &str, pred: impl Fn(&str) -> bool) -
 /// misbehave once, on the event with serial 2 (a marker file remembers it did):
 /// `fail` answers FAIL to the first delivery of every event, `garbage` writes a bad
 /// result line then exits, `die` kills itself with SIGKILL before answering,
-/// `alwaysfail` answers FAIL to everything, `ok` never misbehaves.
+/// `alwaysfail` answers FAIL to everything, `closestdin` closes its stdin and says READY
+/// in its first life (the event write meets EPIPE), `ok` never misbehaves.
 pub const RECORDER: &str = r#"import os, sys, signal
 from supervisor import childutils
 out, mode = sys.argv[1], sys.argv[2]
 marker = out + '.misbehaved'
 seen = set()
+if mode == 'closestdin' and not os.path.exists(marker):
+    open(marker, 'w').close()
+    os.close(0)
+    sys.stdout.write('READY\n'); sys.stdout.flush()
+    import time; time.sleep(0.5); sys.exit(1)
 while True:
     headers, payload = childutils.listener.wait(sys.stdin, sys.stdout)
     serial = headers['serial']
