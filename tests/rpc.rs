@@ -7,6 +7,7 @@
 //! `RSUPERVISOR_RPC_SELFCHECK=1` runs Python against itself instead of against ours: every
 //! test must then pass, which proves the normalisation leaves no noise.
 
+mod codec;
 mod configs;
 mod daemon;
 mod ctl;

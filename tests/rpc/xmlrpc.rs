@@ -3,7 +3,7 @@
 
 use super::configs;
 use super::daemon::pyenv;
-use super::diff::differential;
+use super::diff::{compare, differential, run_both};
 
 fn scenario(name: &str) {
     let Some(venv) = pyenv() else { return };
@@ -63,9 +63,29 @@ fn reload_add_remove() {
     scenario("reload");
 }
 
+/// After `shutdown` both daemons exit 0 and remove their unix socket and pidfile (spec
+/// §11.20).
 #[test]
 fn restart_then_shutdown() {
-    scenario("lifecycle");
+    let Some(venv) = pyenv() else { return };
+    let (python, ours) = run_both(
+        &venv,
+        configs::standard,
+        "xmlrpc_diff.py",
+        "lifecycle",
+        &[],
+        |daemon| {
+            let code = daemon.wait_exit();
+            let which = daemon.which.name();
+            assert_eq!(code, Some(0), "{which} supervisord's exit status after shutdown");
+            assert!(!daemon.site.sock.exists(), "{which} left its unix socket behind");
+            assert!(
+                !daemon.site.dir.join("supervisord.pid").exists(),
+                "{which} left its pidfile behind"
+            );
+        },
+    );
+    compare("xmlrpc_diff.py", "lifecycle", &python, &ours);
 }
 
 #[test]

@@ -406,6 +406,8 @@ def lifecycle(r):
         if 'ok' in out and out['ok']['statename'] == 'RUNNING' and len(seen) > 1:
             break
         time.sleep(0.02)
+    # SupervisorTransport keeps its unix connection: the restart closed it
+    r.proxies = {t: r.env.proxy(t) for t in ('tcp', 'unix')}
     r.emit('getState after restart', r.raw_call('tcp', 'supervisor.getState', ()))
     r.wait_states('states after restart', INITIAL)
     r.call('shutdown', 'supervisor.shutdown', via='unix')
