@@ -294,3 +294,30 @@ fn pty_fg_sends_lines_until_ctrl_c() {
     let log = std::fs::read_to_string(daemon.dir.path().join("cat.out")).expect("cat.out");
     assert!(log.contains("ping-from-fg\n"), "{log}");
 }
+
+#[test]
+fn pty_asks_for_credentials_after_401_without_echoing_the_password() {
+    let daemon = daemon();
+    let url = format!("http://127.0.0.1:{}", daemon.port);
+    let (mut child, mut tty, out) = on_pty(&daemon, &["-s", &url]);
+    out.wait_for("Server requires authentication", 1);
+    out.wait_for("Username:", 1);
+    tty.write_all(b"user\r").expect("type");
+    out.wait_for("Password:", 1);
+    tty.write_all(b"s3cr3t-typo\r").expect("type");
+    // a wrong password: asked again
+    out.wait_for("Username:", 2);
+    tty.write_all(b"user\r").expect("type");
+    out.wait_for("Password:", 2);
+    tty.write_all(b"123\r").expect("type");
+    out.wait_for("cat ", 1);
+    // the search path finds the daemon's supervisord.conf in the cwd: its prompt
+    out.wait_for("ctltest> ", 1);
+    tty.write_all(b"\x04").expect("eof");
+    assert_eq!(wait_exit(&mut child), Some(0));
+    assert!(
+        !out.text().contains("s3cr3t"),
+        "password echoed:\n{}",
+        out.text()
+    );
+}
