@@ -226,6 +226,7 @@ impl Daemon {
             }),
             holds_socket: socket,
             captures: Captures::new(&p.config, listener),
+            listener,
         });
         self.pids.insert(pid, id);
         for text in unwatched {

@@ -110,8 +110,9 @@ impl Daemon {
         }
     }
 
-    /// Give output to the core when it has a use for it (output events, capture mode,
-    /// listener protocol): a copy per chunk is only made then.
+    /// Give output to the core when it has a use for it (output events, capture mode;
+    /// a listener's stdout goes through `listener_output`): a copy per chunk is only
+    /// made then.
     pub(super) fn feed_output(&mut self, id: ProcessId, channel: Channel, data: &[u8]) {
         let wanted = self.table.get(id).is_some_and(|p| {
             let c = match channel {
@@ -120,7 +121,7 @@ impl Daemon {
             };
             c.events_enabled || c.capture_maxbytes > 0
         });
-        if wanted || (channel == Channel::Stdout && self.core.listener_info(id).is_some()) {
+        if wanted {
             self.inputs.push_back(Input::Output {
                 process: id,
                 channel: core_channel(channel),

@@ -137,7 +137,12 @@ impl Daemon {
     /// ANSI if configured, kept out of the log where capture mode captures it, written
     /// to the child log and the main log at debug, and given to the core for events.
     fn log_output(&mut self, id: ProcessId, channel: Channel, data: &[u8]) {
-        if channel == Channel::Stdout && self.core.listener_info(id).is_some() {
+        let listener = self
+            .table
+            .get(id)
+            .and_then(|p| p.live.as_ref())
+            .is_some_and(|l| l.listener);
+        if channel == Channel::Stdout && listener {
             return self.listener_output(id, data);
         }
         let stripped;

@@ -103,6 +103,8 @@ pub(crate) struct Live {
     pub holds_socket: bool,
     /// Capture mode's log side, per spawn.
     pub captures: super::events::Captures,
+    /// A member of an event listener pool: its stdout is the protocol.
+    pub listener: bool,
 }
 
 /// A child's stdin and what `sendProcessStdin` queued for it (`PInputDispatcher`).
