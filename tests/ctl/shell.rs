@@ -321,3 +321,25 @@ fn pty_asks_for_credentials_after_401_without_echoing_the_password() {
         out.text()
     );
 }
+
+#[test]
+fn piped_eof_inside_prompts_like_python() {
+    let Some(py) = python_bin() else { return };
+    let daemon = Daemon::start(&py.join("supervisord"));
+    let conf = ["-c", "supervisord.conf"];
+    for input in ["shutdown\n", "reload\n"] {
+        let want = piped(&daemon, &py.join("supervisorctl"), &conf, input);
+        let got = piped(&daemon, Path::new(CTL), &conf, input);
+        assert_eq!(got, want, "{input:?}");
+    }
+    let url = format!("http://127.0.0.1:{}", daemon.port);
+    let args = ["-s", url.as_str()];
+    let want = piped(&daemon, &py.join("supervisorctl"), &args, "");
+    let got = piped(&daemon, Path::new(CTL), &args, "");
+    assert_eq!(got, want);
+    // EOF at Password: (Python's stderr also carries a GetPassWarning of its own)
+    let want = piped(&daemon, &py.join("supervisorctl"), &args, "user\n");
+    let got = piped(&daemon, Path::new(CTL), &args, "user\n");
+    assert_eq!((&got.0, got.2), (&want.0, want.2));
+    assert!(want.1.ends_with(&got.1), "{want:?} vs {got:?}");
+}

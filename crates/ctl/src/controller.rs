@@ -251,13 +251,27 @@ impl Controller {
             Err(CallError::Protocol { status: 401, .. }) => {
                 self.output("Server requires authentication");
                 if self.session.interactive {
+                    // EOF raises EOFError inside the handler: reported by the catch-all
+                    let eof = |value: &str, file, line| {
+                        Err(CallError::Other(PyException::new(
+                            "EOFError", value, file, line,
+                        )))
+                    };
                     let username = match self.input.read_line("Username:") {
                         ReadLine::Line(u) => u,
-                        ReadLine::Eof | ReadLine::Interrupted => return Err(KeyboardInterrupt),
+                        ReadLine::Interrupted => return Err(KeyboardInterrupt),
+                        ReadLine::Eof => {
+                            return Ok(self.report(eof(
+                                "EOF when reading a line",
+                                "supervisor/supervisorctl.py",
+                                212,
+                            )));
+                        }
                     };
                     let password = match self.input.read_password("Password:") {
                         ReadLine::Line(p) => p,
-                        ReadLine::Eof | ReadLine::Interrupted => return Err(KeyboardInterrupt),
+                        ReadLine::Interrupted => return Err(KeyboardInterrupt),
+                        ReadLine::Eof => return Ok(self.report(eof("", "getpass.py", 148))),
                     };
                     self.output("");
                     self.session.username = Some(username);
@@ -273,13 +287,20 @@ impl Controller {
             Err(e) => Err(e),
         };
         match second {
-            Ok(flow) => Ok(flow),
             Err(CallError::Interrupted) => Err(KeyboardInterrupt),
+            other => Ok(self.report(other)),
+        }
+    }
+
+    /// The catch-all of `onecmd`: an escaped exception is printed and sets status 1.
+    fn report(&mut self, result: CmdResult) -> Flow {
+        match result {
+            Ok(flow) => flow,
             Err(e) => {
                 let text = e.exception().report();
                 self.output(&text);
                 self.exitstatus = exit::GENERIC;
-                Ok(Flow::Continue)
+                Flow::Continue
             }
         }
     }

@@ -152,7 +152,9 @@ fn getpass(prompt: &str, pending: &mut Vec<u8>, eof: &mut bool) -> ReadLine {
     let _ = err.write_all(prompt.as_bytes());
     let _ = err.flush();
     let line = read_stdin_line(pending, eof);
-    let _ = err.write_all(b"\n");
+    if matches!(line, ReadLine::Line(_)) {
+        let _ = err.write_all(b"\n");
+    }
     line
 }
 

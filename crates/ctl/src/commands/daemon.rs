@@ -6,7 +6,7 @@ use crate::value::py_str;
 
 impl Controller {
     /// The interactive confirmation of shutdown/reload: true to go on.
-    fn confirm(&mut self, question: &str) -> Result<bool, CallError> {
+    fn confirm(&mut self, question: &str, line: u32) -> Result<bool, CallError> {
         if !self.session.interactive {
             return Ok(true);
         }
@@ -15,9 +15,9 @@ impl Controller {
             // raw_input raises: EOFError is reported like any exception, Ctrl-C escapes
             ReadLine::Eof => Err(CallError::Other(crate::pyerr::PyException::new(
                 "EOFError",
-                "",
+                "EOF when reading a line",
                 "supervisor/supervisorctl.py",
-                0,
+                line,
             ))),
             ReadLine::Interrupted => Err(CallError::Interrupted),
         }
@@ -27,7 +27,7 @@ impl Controller {
         if self.refuse_arguments("shutdown", arg) {
             return Ok(Flow::Continue);
         }
-        if !self.confirm("Really shut the remote supervisord process down y/N? ")? {
+        if !self.confirm("Really shut the remote supervisord process down y/N? ", 987)? {
             return Ok(Flow::Continue);
         }
         match self.call("shutdown", vec![]) {
@@ -60,7 +60,7 @@ impl Controller {
         if self.refuse_arguments("reload", arg) {
             return Ok(Flow::Continue);
         }
-        if !self.confirm("Really restart the remote supervisord process y/N? ")? {
+        if !self.confirm("Really restart the remote supervisord process y/N? ", 1027)? {
             return Ok(Flow::Continue);
         }
         match self.call("restart", vec![]) {
