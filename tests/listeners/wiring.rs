@@ -60,7 +60,10 @@ fn capture_mode_keeps_captured_text_out_of_the_log_and_sends_it_as_an_event() {
     assert!(!child_log.contains("XSUPERVISOR"), "{child_log:?}");
     // As 4.3's `_log`: the captured piece still reaches the main log at debug.
     let main = read(&log);
-    assert!(main.contains("DEBG 'talker' stdout output:\nsecret data\n"), "{main}");
+    assert!(
+        main.contains("DEBG 'talker' stdout output:\nsecret data\n"),
+        "{main}"
+    );
 }
 
 #[test]
