@@ -34,6 +34,5 @@ pub mod url;
 pub mod value;
 
 pub use cli::main;
-pub use commands::logs::py_int;
 pub use controller::{Controller, Flow, KeyboardInterrupt, LineSource, ReadLine, Session};
 pub use rpc::{CallError, Client};

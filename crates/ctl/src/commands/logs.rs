@@ -16,7 +16,7 @@ const RUNNING: i64 = 20;
 
 /// Python's `int(text)` for a byte count: optional whitespace and sign, digits with single
 /// underscores between them.
-pub fn py_int(text: &str) -> Option<i64> {
+pub(crate) fn py_int(text: &str) -> Option<i64> {
     let t = py_strip(text);
     let (neg, digits) = match t.as_bytes().first() {
         Some(b'-') => (true, &t[1..]),

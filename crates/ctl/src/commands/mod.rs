@@ -2,5 +2,5 @@
 
 mod config;
 mod daemon;
-pub mod logs;
+mod logs;
 mod process;
