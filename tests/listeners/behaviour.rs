@@ -190,3 +190,43 @@ fn example_monitor_reports_rss_and_cpu_of_running_pids() {
     let bad = rpc(&py, port, "s.getMonitorResult('sleeper')");
     assert!(bad.starts_with("FAULT 10"), "{bad}");
 }
+
+#[test]
+fn monitor_is_queried_every_monitor_interval_without_being_asked() {
+    let Some(py) = python() else { return };
+    let dir = tempdir();
+    let d = dir.path();
+    let port = free_port();
+    let monitor = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/monitor/monitor.py");
+    let conf = write(
+        d,
+        "supervisord.conf",
+        &config_text(
+            d,
+            &format!(
+                "{}[eventlistener:mon]\ncommand=python3 {}\nevents=MONITOR_QUERY\n\
+                 monitor_interval=1\nstartsecs=0\n",
+                http_sections(port),
+                monitor.display()
+            ),
+        ),
+    );
+    let log = d.join("supervisord.log");
+    let _daemon = Running::start(d, &conf, &log, &[]);
+    let serial = |answer: &str| -> Option<i64> {
+        let at = answer.find("'serial': ")? + "'serial': ".len();
+        answer[at..]
+            .split(|c: char| !c.is_ascii_digit())
+            .next()?
+            .parse()
+            .ok()
+    };
+    let first = wait_rpc(&py, port, "s.getMonitorResult('mon')", |a| {
+        serial(a).is_some()
+    });
+    let first = serial(&first).unwrap_or(-1);
+    // A later periodic query (no queryMonitor call) is answered too.
+    wait_rpc(&py, port, "s.getMonitorResult('mon')", |a| {
+        serial(a).is_some_and(|s| s > first)
+    });
+}

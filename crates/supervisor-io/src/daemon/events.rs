@@ -269,3 +269,51 @@ impl Daemon {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(stdout_max: i64, stderr_max: i64) -> config::ProcessConfig {
+        let ctx = config::LoadContext::for_tests("/tmp", config::StaticUsers::root_only());
+        let text = format!(
+            "[supervisord]\n[program:a]\ncommand=/bin/cat\nstdout_capture_maxbytes={stdout_max}\n\
+             stderr_capture_maxbytes={stderr_max}\n"
+        );
+        match config::load_str(&text, "/tmp/supervisord.conf", &ctx) {
+            Ok(loaded) => loaded.config.groups[0].processes[0].clone(),
+            Err(e) => panic!("config: {e}"),
+        }
+    }
+
+    #[test]
+    fn capture_scanners_only_where_capture_mode_is_on() {
+        let mut c = Captures::new(&config(100, 0), false);
+        assert!(c.get(Channel::Stdout).is_some());
+        assert!(c.get(Channel::Stderr).is_none());
+        // A listener's stdout is its protocol: never scanned.
+        let mut l = Captures::new(&config(100, 100), true);
+        assert!(l.get(Channel::Stdout).is_none());
+        assert!(l.get(Channel::Stderr).is_some());
+    }
+
+    #[test]
+    fn captured_text_is_marked_and_tokens_never_reach_the_log() {
+        let mut scanner = CaptureScanner::new(100);
+        let got = pieces(scanner.feed(
+            b"before\n<!--XSUPERVISOR:BEGIN-->secret<!--XSUPERVISOR:END-->after, long enough to log\n",
+        ));
+        let shown: Vec<(String, bool)> = got
+            .iter()
+            .map(|p| (String::from_utf8_lossy(&p.bytes).into_owned(), p.captured))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("before\n".to_owned(), false),
+                ("secret".to_owned(), true),
+                ("after, long enough to log\n".to_owned(), false),
+            ]
+        );
+    }
+}
