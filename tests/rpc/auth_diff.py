@@ -42,6 +42,11 @@ def request(r, transport, method, path, authorization):
                'www-authenticate': resp.getheader('WWW-Authenticate'),
                'content-type': resp.getheader('Content-Type')}
         streaming = path.startswith(STREAMING) and resp.status == 200
+        if streaming and path.startswith('/logtail/printer'):
+            # the tail starts with the log's end: printer wrote 'before' / 'err'
+            want = 3 if path.endswith('stderr') else 6
+            out['first bytes'] = resp.read(want).decode('latin-1')
+            out['transfer-encoding'] = resp.getheader('Transfer-Encoding')
         if not streaming and path not in ('/', '/index.html', '/tail.html?processname=printer'):
             data = resp.read()
             out['body'] = data.decode('latin-1')[:300] if resp.status != 200 or \
