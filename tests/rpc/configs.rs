@@ -150,7 +150,7 @@ autostart=false
 [program:stubborn]
 command=%(here)s/stubborn.sh
 startsecs=0
-stopwaitsecs=1
+stopwaitsecs=3
 
 [program:closer]
 command=%(here)s/closer.sh

@@ -101,6 +101,24 @@ pub const ALLOWED: &[Allowed] = &[
         "*/stylesheets/supervisor.css auth lowercase scheme",
         "as above: a different supervisor.css",
     ),
+    deliberate(
+        "xmlrpc_diff.py identity",
+        "supervisor.clearFatal",
+        "crates/rpc: an extra, unlisted method for supervisord's FATAL state (4.3: \
+         UNKNOWN_METHOD)",
+    ),
+    deliberate(
+        "xmlrpc_diff.py identity",
+        "supervisor.getFatalReasons",
+        "crates/rpc: an extra, unlisted method for supervisord's FATAL state (4.3: \
+         UNKNOWN_METHOD)",
+    ),
+    bug(
+        "xmlrpc_diff.py lifecycle",
+        "sendRemoteCommEvent while shutting down",
+        "4.3's sendRemoteCommEvent does not check the state (spec §3.5) and answers True \
+         during a shutdown; ours faults SHUTDOWN_STATE",
+    ),
     bug(
         "xmlrpc_diff.py info",
         "getProcessInfo ''",

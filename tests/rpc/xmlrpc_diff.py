@@ -78,6 +78,10 @@ def identity(r):
     r.call('sendRemoteCommEvent unicode', 'supervisor.sendRemoteCommEvent', 't\u00e9', 'd\u00e9')
     r.call('sendRemoteCommEvent one arg', 'supervisor.sendRemoteCommEvent', 'type')
     r.call('sendRemoteCommEvent ints', 'supervisor.sendRemoteCommEvent', 1, 2)
+    # our two extra methods (supervisord's FATAL state), unknown to 4.3
+    for m in ['supervisor.clearFatal', 'supervisor.getFatalReasons']:
+        r.call(m, m)
+        r.call('methodHelp %s' % m, 'system.methodHelp', m)
 
 
 def info(r):
@@ -411,6 +415,14 @@ def lifecycle(r):
     r.emit('getState after restart', r.raw_call('tcp', 'supervisor.getState', ()))
     r.wait_states('states after restart', INITIAL)
     r.call('shutdown', 'supervisor.shutdown', via='unix')
+    # stubborn ignores TERM for stopwaitsecs: the daemon is still serving, shutting down
+    r.call('getState while shutting down', 'supervisor.getState', via='tcp')
+    r.call('getPID while shutting down', 'supervisor.getPID', via='tcp')
+    r.call('shutdown while shutting down', 'supervisor.shutdown', via='tcp')
+    r.call('startProcess while shutting down', 'supervisor.startProcess', 'idle', via='tcp')
+    r.call('sendRemoteCommEvent while shutting down', 'supervisor.sendRemoteCommEvent', 't', 'd',
+           via='tcp')
+    r.call('getAPIVersion while shutting down', 'supervisor.getAPIVersion', via='tcp')
 
 
 def http(r):
