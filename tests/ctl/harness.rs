@@ -128,6 +128,26 @@ impl Daemon {
         }
     }
 
+    /// Poll until process `name` is in `state` (panics past the deadline).
+    pub fn wait_state(&self, name: &str, state: &str) {
+        let url = format!("unix://{}", self.socket().display());
+        let client = ctl::Client::new(&url, None, None);
+        let start = Instant::now();
+        loop {
+            let info = client.call(
+                "supervisor.getProcessInfo",
+                vec![ctl::value::Value::String(name.into())],
+            );
+            if let Ok(info) = info
+                && ctl::value::member_str(&info, "statename").is_ok_and(|s| s == state)
+            {
+                return;
+            }
+            assert!(start.elapsed() < DEADLINE, "{name} never reached {state}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// A supervisorctl command (ours or `ctl`) with `-c supervisord.conf`, in the dir.
     pub fn ctl(&self, ctl: &Path) -> Command {
         let mut cmd = Command::new(ctl);
@@ -293,6 +313,11 @@ pub fn run_cases(daemon: &Daemon, ctl: &Path) -> Vec<Outcome> {
         if let Some(rest) = line.strip_prefix("@cp ") {
             let (src, dst) = rest.split_once(' ').expect("@cp SRC DST");
             std::fs::copy(fixtures().join(src), daemon.dir.path().join(dst)).expect("@cp");
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("@until ") {
+            let (name, state) = rest.split_once(' ').expect("@until NAME STATE");
+            daemon.wait_state(name, state);
             continue;
         }
         if let Some(path) = line.strip_prefix("@rm ") {

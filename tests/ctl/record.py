@@ -136,6 +136,19 @@ def wait_settled(sock):
     raise SystemExit('daemon did not settle')
 
 
+def wait_state(sock, name, state):
+    end = time.time() + DEADLINE
+    while time.time() < end:
+        try:
+            proxy = xmlrpc.client.ServerProxy('http://localhost', transport=Unix(sock))
+            if proxy.supervisor.getProcessInfo(name)['statename'] == state:
+                return
+        except Exception:
+            pass
+        time.sleep(0.05)
+    raise SystemExit('%s never reached %s' % (name, state))
+
+
 def wait_gone(proc):
     try:
         proc.wait(DEADLINE)
@@ -152,6 +165,10 @@ def run_cases(ctl_argv, tmpdir, port):
         if line.startswith('@cp '):
             _, src, dst = line.split()
             shutil.copy(os.path.join(FIXTURES, src), os.path.join(tmpdir, dst))
+            continue
+        if line.startswith('@until '):
+            _, name, state = line.split()
+            wait_state(sock, name, state)
             continue
         if line.startswith('@rm '):
             os.remove(os.path.join(tmpdir, line.split()[1]))
