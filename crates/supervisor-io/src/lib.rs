@@ -24,7 +24,7 @@
 //! inherited by children; only the calling thread is masked for the instant of `fork`).
 //!
 //! On top of them, [`daemon`] is the driver (STYLE.md "The driver"): one thread, one
-//! `polling` loop that feeds pipes, pidfds, the self-pipe, [`Handle`] requests and
+//! epoll loop that feeds pipes, pidfds, the self-pipe, [`Handle`] requests and
 //! timeouts into the core (`supervisor_core::Supervisor`) and carries out its effects.
 //! It still decides nothing itself: every state change is the core's. [`mainlog`] is
 //! supervisord's activity log. How a program runs a daemon:

@@ -378,18 +378,3 @@ pub(crate) fn pidfd_open(pid: i32) -> Result<OwnedFd, Errno> {
     // SAFETY: the kernel just returned this descriptor; nothing else owns it.
     Ok(unsafe { OwnedFd::from_raw_fd(fd) })
 }
-
-/// Register `fd` with `poller` (oneshot, `interest`).
-///
-/// Callers delete the descriptor from the poller before it is closed, which is what
-/// `Poller::add` demands: [`crate::poll::Watched`] in its `Drop`, and the daemon's
-/// loop for the signal self-pipe before it hands the pipe back or drops it.
-pub(crate) fn poller_add(
-    poller: &polling::Poller,
-    fd: BorrowedFd<'_>,
-    interest: polling::Event,
-) -> std::io::Result<()> {
-    // SAFETY: every caller keeps `fd` open until it has called `Poller::delete` for it
-    // (see above).
-    unsafe { poller.add(&fd, interest) }
-}

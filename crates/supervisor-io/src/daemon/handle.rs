@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use crossbeam_channel::{Sender, bounded};
-use polling::Poller;
+use crate::poll::Poller;
 use supervisor_core::{Fault, ProcessInfo, Reply, Request, Signal, SupervisorStateCode};
 
 use super::view::View;

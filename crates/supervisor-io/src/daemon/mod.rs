@@ -39,7 +39,7 @@ use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
 use crossbeam_channel::{Receiver, Sender};
-use polling::Poller;
+use crate::poll::Poller;
 use supervisor_core::{Effect, Fault, Input, Now, ProcessId, Reply, RequestId, Supervisor};
 
 pub use handle::{Disconnected, Handle};

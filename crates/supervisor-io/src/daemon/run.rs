@@ -4,7 +4,7 @@
 use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
 
-use polling::{Event, Events};
+use crate::poll::{Event, Events};
 use supervisor_core::{Fault, FaultCode, Input, LogLevel, Request, Signal};
 
 use super::handle::Command;
@@ -13,7 +13,6 @@ use super::view::View;
 use super::{Daemon, DaemonError, Outcome};
 use crate::mainlog::MainLog;
 use crate::signals::SelfPipe;
-use crate::sys;
 
 /// How often pending log bytes (refused by the disk) are retried.
 const LOG_RETRY: Duration = Duration::from_secs(1);
@@ -29,11 +28,9 @@ pub(super) fn run(mut d: Daemon) -> Result<(Outcome, MainLog, Option<SelfPipe>),
         d.signals = Some(SelfPipe::install()?);
     }
     if let Some(pipe) = &d.signals
-        && let Err(e) = sys::poller_add(
-            &d.poller,
-            pipe.as_fd(),
-            Event::readable(Source::Signals.key()),
-        )
+        && let Err(e) = d
+            .poller
+            .add(pipe.as_fd(), Event::readable(Source::Signals.key()))
     {
         return Err(DaemonError::Poller(e));
     }
@@ -82,10 +79,7 @@ fn main_loop(d: &mut Daemon) -> Result<Outcome, DaemonError> {
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(DaemonError::Poll(e)),
         }
-        let sources: Vec<Source> = events
-            .iter()
-            .filter_map(|e| Source::from_key(e.key))
-            .collect();
+        let sources: Vec<Source> = events.keys().filter_map(Source::from_key).collect();
         for source in sources {
             d.on_source(source);
         }
@@ -137,11 +131,8 @@ impl Daemon {
     fn on_signals(&mut self) {
         let received = match &mut self.signals {
             Some(pipe) => {
-                let received = pipe.drain().unwrap_or_default();
-                let _ = self
-                    .poller
-                    .modify(pipe.as_fd(), Event::readable(Source::Signals.key()));
-                received
+                // Level-triggered: drained, it is silent until the next signal.
+                pipe.drain().unwrap_or_default()
             }
             None => Vec::new(),
         };

@@ -5,7 +5,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
 use crossbeam_channel::unbounded;
-use polling::Poller;
+use crate::poll::Poller;
 use supervisor_core::{Input, LogLevel, Supervisor};
 
 use super::autolog;

@@ -61,6 +61,8 @@ impl Daemon {
                 }
             }
         }
+        // Level-triggered: an empty queue must not keep reporting "writable".
+        let _ = stdin.watched.disarm();
         true
     }
 }

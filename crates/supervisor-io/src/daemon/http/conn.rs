@@ -9,7 +9,7 @@ use std::os::unix::net::UnixStream;
 use std::sync::Arc;
 
 use crossbeam_channel::Receiver;
-use polling::{Event, Poller};
+use crate::poll::{Event, Poller};
 use rpc::{RequestParser, Value, Version};
 use supervisor_core::{Fault, Reply};
 
@@ -107,6 +107,8 @@ pub(super) struct Conn {
     pub eof: bool,
     pub dead: bool,
     pub key: usize,
+    /// What the poller was last asked to report for it.
+    pub interest: Event,
 }
 
 impl Conn {
@@ -173,11 +175,16 @@ impl Conn {
 
     /// Ask for the next event: readable unless closing or flooded, writable while
     /// output waits.
-    pub fn rearm(&self, poller: &Arc<Poller>) {
+    pub fn rearm(&mut self, poller: &Arc<Poller>) {
         let mut event = Event::none(self.key);
         event.readable = !self.eof && !self.closing && self.wants_input();
         event.writable = !self.out.is_empty();
+        if event == self.interest {
+            return; // level-triggered: nothing to change, no system call
+        }
         // A failed modify leaves the connection silent; it is dropped at exit.
-        let _ = poller.modify(self.stream.as_fd(), event);
+        if poller.modify(self.stream.as_fd(), event).is_ok() {
+            self.interest = event;
+        }
     }
 }

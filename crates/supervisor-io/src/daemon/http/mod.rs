@@ -27,7 +27,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-use polling::{Event, Poller};
+use crate::poll::{Event, Poller};
 use rpc::{Credentials, Limits, Namespaces, RequestParser};
 use supervisor_core::LogLevel;
 
@@ -115,7 +115,7 @@ impl Http {
                 Listener::Unix(l, _) => l.as_fd(),
                 Listener::Tcp(l) => l.as_fd(),
             };
-            crate::sys::poller_add(poller, fd, Event::readable(Source::Listener(index).key()))
+            poller.add(fd, Event::readable(Source::Listener(index).key()))
                 .map_err(|e| format!("Cannot open an HTTP server: {e}"))?;
             http.servers.push(Server {
                 listener,
@@ -193,16 +193,23 @@ impl Daemon {
             }
         }
         if failed {
+            // Silent until the retry (level-triggered: a pending connection would
+            // otherwise be reported on every wait).
+            if let Some(server) = self.http.servers.get(index) {
+                let fd = match &server.listener {
+                    Listener::Unix(l, _) => l.as_fd(),
+                    Listener::Tcp(l) => l.as_fd(),
+                };
+                let _ = self.poller.delete(fd);
+            }
             self.http.accept_paused.push(index);
             self.http.accept_retry_at = Some(Instant::now() + ACCEPT_PAUSE);
-        } else {
-            self.arm_listener(index);
         }
         for (stream, peer) in accepted {
             let id = self.http.next_conn;
             self.http.next_conn += 1;
             let key = Source::Conn(id).key();
-            if crate::sys::poller_add(&self.poller, stream.as_fd(), Event::readable(key)).is_err() {
+            if self.poller.add(stream.as_fd(), Event::readable(key)).is_err() {
                 continue;
             }
             let conn = Conn {
@@ -216,6 +223,7 @@ impl Daemon {
                 eof: false,
                 dead: false,
                 key,
+                interest: Event::readable(key),
             };
             self.http.conns.insert(id, conn);
         }
@@ -270,6 +278,7 @@ impl Daemon {
             let _ = self.poller.delete(conn.stream.as_fd());
             return;
         }
+        let mut conn = conn;
         conn.rearm(&self.poller);
         let tailing = matches!(conn.busy, Busy::Tail(_));
         self.http.conns.insert(id, conn);
