@@ -15,6 +15,7 @@ cargo +nightly fuzz build
 for t in $targets; do
   mkdir -p "corpus/$t"
   echo "== $t"
+  mkdir -p "seeds/$t"
   cargo +nightly fuzz run "$t" "corpus/$t" "seeds/$t" -- \
     -runs="$RUNS" -max_total_time="$MAX_TIME" -max_len=4096 -timeout=10 2>&1 | tail -n 3
 done
