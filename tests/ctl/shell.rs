@@ -9,14 +9,6 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// Python's daemon when target/py exists, else ours.
-fn daemon() -> Daemon {
-    match python_bin() {
-        Some(py) => Daemon::start(&py.join("supervisord")),
-        None => Daemon::start(Path::new(super::harness::SUPERVISORD)),
-    }
-}
-
 /// A supervisorctl-only config using the daemon's socket, with a history file.
 fn ctl_conf(daemon: &Daemon) -> PathBuf {
     let path = daemon.dir.path().join("ctl.conf");
@@ -204,12 +196,10 @@ fn on_pty(daemon: &Daemon, args: &[&str]) -> (Child, std::fs::File, Collected) {
     (child, master, reader)
 }
 
-#[test]
-fn pty_completion_history_and_eof() {
-    let daemon = daemon();
-    let conf = ctl_conf(&daemon);
+fn pty_completion_history_and_eof(daemon: &Daemon) {
+    let conf = ctl_conf(daemon);
     let conf = conf.display().to_string();
-    let (mut child, mut tty, out) = on_pty(&daemon, &["-c", &conf]);
+    let (mut child, mut tty, out) = on_pty(daemon, &["-c", &conf]);
     out.wait_for("ctltest> ", 1);
     // a command name, completed
     tty.write_all(b"vers\t").expect("type");
@@ -231,12 +221,10 @@ fn pty_completion_history_and_eof() {
     assert_eq!(history, "version \npid cat \nversion \n");
 }
 
-#[test]
-fn pty_ctrl_c_at_the_prompt_and_in_tail_f() {
-    let daemon = daemon();
-    let conf = ctl_conf(&daemon);
+fn pty_ctrl_c_at_the_prompt_and_in_tail_f(daemon: &Daemon) {
+    let conf = ctl_conf(daemon);
     let conf = conf.display().to_string();
-    let (mut child, mut tty, out) = on_pty(&daemon, &["-c", &conf]);
+    let (mut child, mut tty, out) = on_pty(daemon, &["-c", &conf]);
     out.wait_for("ctltest> ", 1);
     tty.write_all(b"tail -f echo\r").expect("type");
     out.wait_for("==> Press Ctrl-C to exit <==", 1);
@@ -253,9 +241,7 @@ fn pty_ctrl_c_at_the_prompt_and_in_tail_f() {
     assert_eq!(wait_exit(&mut child), Some(0));
 }
 
-#[test]
-fn tail_f_into_a_pipe_until_sigint() {
-    let daemon = daemon();
+fn tail_f_into_a_pipe_until_sigint(daemon: &Daemon) {
     let mut child = daemon
         .ctl(Path::new(CTL))
         .args(["tail", "-f", "echo", "stderr"])
@@ -273,12 +259,10 @@ fn tail_f_into_a_pipe_until_sigint() {
     assert_eq!(out.text(), "==> Press Ctrl-C to exit <==\nerr\n\n");
 }
 
-#[test]
-fn pty_fg_sends_lines_until_ctrl_c() {
-    let daemon = daemon();
-    let conf = ctl_conf(&daemon);
+fn pty_fg_sends_lines_until_ctrl_c(daemon: &Daemon) {
+    let conf = ctl_conf(daemon);
     let conf = conf.display().to_string();
-    let (mut child, mut tty, out) = on_pty(&daemon, &["-c", &conf]);
+    let (mut child, mut tty, out) = on_pty(daemon, &["-c", &conf]);
     out.wait_for("ctltest> ", 1);
     tty.write_all(b"fg cat\r").expect("type");
     out.wait_for("==> Press Ctrl-C to exit <==", 1);
@@ -295,11 +279,9 @@ fn pty_fg_sends_lines_until_ctrl_c() {
     assert!(log.contains("ping-from-fg\n"), "{log}");
 }
 
-#[test]
-fn pty_asks_for_credentials_after_401_without_echoing_the_password() {
-    let daemon = daemon();
+fn pty_asks_for_credentials_after_401_without_echoing_the_password(daemon: &Daemon) {
     let url = format!("http://127.0.0.1:{}", daemon.port);
-    let (mut child, mut tty, out) = on_pty(&daemon, &["-s", &url]);
+    let (mut child, mut tty, out) = on_pty(daemon, &["-s", &url]);
     out.wait_for("Server requires authentication", 1);
     out.wait_for("Username:", 1);
     tty.write_all(b"user\r").expect("type");
@@ -342,4 +324,38 @@ fn piped_eof_inside_prompts_like_python() {
     let got = piped(&daemon, Path::new(CTL), &args, "user\n");
     assert_eq!((&got.0, got.2), (&want.0, want.2));
     assert!(want.1.ends_with(&got.1), "{want:?} vs {got:?}");
+}
+
+/// Each daemon-dependent session against Python's supervisord (when target/py exists) and
+/// against ours.
+fn both_daemons(session: fn(&Daemon)) {
+    if let Some(py) = python_bin() {
+        session(&Daemon::start(&py.join("supervisord")));
+    }
+    session(&Daemon::start(Path::new(super::harness::SUPERVISORD)));
+}
+
+#[test]
+fn pty_completion_history_and_eof_both() {
+    both_daemons(pty_completion_history_and_eof);
+}
+
+#[test]
+fn pty_ctrl_c_at_the_prompt_and_in_tail_f_both() {
+    both_daemons(pty_ctrl_c_at_the_prompt_and_in_tail_f);
+}
+
+#[test]
+fn pty_fg_sends_lines_until_ctrl_c_both() {
+    both_daemons(pty_fg_sends_lines_until_ctrl_c);
+}
+
+#[test]
+fn pty_asks_for_credentials_after_401_without_echoing_the_password_both() {
+    both_daemons(pty_asks_for_credentials_after_401_without_echoing_the_password);
+}
+
+#[test]
+fn tail_f_into_a_pipe_until_sigint_both() {
+    both_daemons(tail_f_into_a_pipe_until_sigint);
 }
