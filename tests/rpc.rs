@@ -9,7 +9,7 @@
 
 mod codec;
 mod configs;
-mod daemon;
 mod ctl;
+mod daemon;
 mod diff;
 mod xmlrpc;

@@ -12,8 +12,10 @@ use super::daemon::{pyenv, scripts};
 /// Text that survives XML: no control characters but tab and newline (XML 1.0 forbids them;
 /// expat normalises `\r`).
 fn text() -> impl Strategy<Value = String> {
-    proptest::string::string_regex("[\\t\\n -~\u{a0}-\u{2fff}\u{e000}-\u{fffd}\u{10000}-\u{10fff}]{0,12}")
-        .expect("regex")
+    proptest::string::string_regex(
+        "[\\t\\n -~\u{a0}-\u{2fff}\u{e000}-\u{fffd}\u{10000}-\u{10fff}]{0,12}",
+    )
+    .expect("regex")
 }
 
 fn value() -> impl Strategy<Value = Value> {
@@ -41,7 +43,9 @@ fn values(doubles: bool) -> impl Strategy<Value = Value> {
 }
 
 fn call_body(params: &[Value]) -> String {
-    let mut out = String::from("<?xml version='1.0'?>\n<methodCall>\n<methodName>m.n</methodName>\n<params>\n");
+    let mut out = String::from(
+        "<?xml version='1.0'?>\n<methodCall>\n<methodName>m.n</methodName>\n<params>\n",
+    );
     for p in params {
         out.push_str("<param>\n");
         p.write_xml(&mut out);
@@ -79,7 +83,9 @@ fn against_python(doubles: bool) {
     let Some(venv) = pyenv() else { return };
     let mut runner = TestRunner::new_with_rng(
         Config::default(),
-        proptest::test_runner::TestRng::deterministic_rng(proptest::test_runner::RngAlgorithm::ChaCha),
+        proptest::test_runner::TestRng::deterministic_rng(
+            proptest::test_runner::RngAlgorithm::ChaCha,
+        ),
     );
     let strategy = values(doubles);
     let mut bodies = Vec::new();

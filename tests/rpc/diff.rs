@@ -56,18 +56,50 @@ const UTF8: &str = "spec §11.10: a log slice with invalid UTF-8 is an HTTP 500 
 
 /// Every accepted difference.
 pub const ALLOWED: &[Allowed] = &[
-    deliberate("xmlrpc_diff.py logs", "readProcessStdoutLog binary invalid utf-8", UTF8),
-    deliberate("xmlrpc_diff.py logs", "tailProcessStdoutLog binary invalid utf-8", UTF8),
+    deliberate(
+        "xmlrpc_diff.py logs",
+        "readProcessStdoutLog binary invalid utf-8",
+        UTF8,
+    ),
+    deliberate(
+        "xmlrpc_diff.py logs",
+        "tailProcessStdoutLog binary invalid utf-8",
+        UTF8,
+    ),
     deliberate("xmlrpc_diff.py logs", "readLog('a', 0)", WRONG_TYPES),
-    deliberate("xmlrpc_diff.py logs", "readProcessStdoutLog str offset", WRONG_TYPES),
+    deliberate(
+        "xmlrpc_diff.py logs",
+        "readProcessStdoutLog str offset",
+        WRONG_TYPES,
+    ),
     deliberate("xmlrpc_diff.py info", "getProcessInfo int", WRONG_TYPES),
     deliberate("xmlrpc_diff.py start_stop", "start int name", WRONG_TYPES),
-    deliberate("xmlrpc_diff.py identity", "sendRemoteCommEvent ints", WRONG_TYPES),
-    deliberate("xmlrpc_diff.py introspection", "methodHelp int", WRONG_TYPES),
+    deliberate(
+        "xmlrpc_diff.py identity",
+        "sendRemoteCommEvent ints",
+        WRONG_TYPES,
+    ),
+    deliberate(
+        "xmlrpc_diff.py introspection",
+        "methodHelp int",
+        WRONG_TYPES,
+    ),
     deliberate("xmlrpc_diff.py reload", "add int", WRONG_TYPES),
-    deliberate("xmlrpc_diff.py multicall", "multicall not a list", WRONG_TYPES),
-    deliberate("xmlrpc_diff.py multicall", "multicall list of ints", WRONG_TYPES),
-    deliberate("xmlrpc_diff.py multicall", "multicall methodName int", WRONG_TYPES),
+    deliberate(
+        "xmlrpc_diff.py multicall",
+        "multicall not a list",
+        WRONG_TYPES,
+    ),
+    deliberate(
+        "xmlrpc_diff.py multicall",
+        "multicall list of ints",
+        WRONG_TYPES,
+    ),
+    deliberate(
+        "xmlrpc_diff.py multicall",
+        "multicall methodName int",
+        WRONG_TYPES,
+    ),
     deliberate("xmlrpc_diff.py http", "*RPC nil", WRONG_TYPES),
     deliberate("xmlrpc_diff.py http", "*RPC dateTime", WRONG_TYPES),
     deliberate("xmlrpc_diff.py http", "*RPC double", WRONG_TYPES),

@@ -77,8 +77,15 @@ fn restart_then_shutdown() {
         |daemon| {
             let code = daemon.wait_exit();
             let which = daemon.which.name();
-            assert_eq!(code, Some(0), "{which} supervisord's exit status after shutdown");
-            assert!(!daemon.site.sock.exists(), "{which} left its unix socket behind");
+            assert_eq!(
+                code,
+                Some(0),
+                "{which} supervisord's exit status after shutdown"
+            );
+            assert!(
+                !daemon.site.sock.exists(),
+                "{which} left its unix socket behind"
+            );
             assert!(
                 !daemon.site.dir.join("supervisord.pid").exists(),
                 "{which} left its pidfile behind"
