@@ -125,29 +125,21 @@ impl TailParser {
 
     fn line(&mut self, line: &[u8], events: &mut Vec<TailEvent>) {
         match self.part {
-            Part::StatusLine => {
-                let text = String::from_utf8_lossy(line);
-                let words: Vec<&str> = text.split_whitespace().collect();
-                let status = words.get(1).and_then(|s| s.parse::<i64>().ok());
-                match (words.first(), status) {
-                    (Some(v), Some(200)) if v.starts_with("HTTP/") && words.len() >= 3 => {
-                        self.part = Part::Headers;
-                    }
-                    (Some(v), Some(code)) if v.starts_with("HTTP/") && words.len() >= 3 => {
-                        events.push(TailEvent::Error(format!("Cannot read, status code {code}")));
-                        self.part = Part::Closed;
-                        events.push(TailEvent::Closed);
-                    }
-                    _ => {
-                        events.push(TailEvent::Error(format!(
-                            "Cannot connect, error: <class 'ValueError'> ({})",
-                            crate::text::repr(&text)
-                        )));
-                        self.part = Part::Closed;
-                        events.push(TailEvent::Closed);
-                    }
+            Part::StatusLine => match status_line(line) {
+                Ok(200) => self.part = Part::Headers,
+                Ok(code) => {
+                    events.push(TailEvent::Error(format!("Cannot read, status code {code}")));
+                    self.part = Part::Closed;
+                    events.push(TailEvent::Closed);
                 }
-            }
+                Err(why) => {
+                    events.push(TailEvent::Error(format!(
+                        "Cannot connect, error: <class 'ValueError'> ({why})"
+                    )));
+                    self.part = Part::Closed;
+                    events.push(TailEvent::Closed);
+                }
+            },
             Part::Headers => {
                 if line.is_empty() {
                     self.part = if self.chunked {
@@ -199,6 +191,35 @@ impl TailParser {
             Part::Body(_) | Part::ChunkBody(_) | Part::Closed => {}
         }
     }
+}
+
+/// `HTTPHandler.status_line`: the status code, or the text of the `ValueError` 4.3 raises
+/// (`version, status, reason = line.split(None, 2)`, `int(status)`, the `HTTP/` check).
+fn status_line(line: &[u8]) -> Result<i64, String> {
+    let words: Vec<&[u8]> = line
+        .split(|b| b.is_ascii_whitespace())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.len() < 3 {
+        return Err(format!(
+            "not enough values to unpack (expected 3, got {})",
+            words.len()
+        ));
+    }
+    let bytes_repr = supervisor_core::pyrepr::repr_bytes_literal;
+    let status = std::str::from_utf8(words[1])
+        .ok()
+        .and_then(|s| s.parse::<i64>().ok())
+        .ok_or_else(|| {
+            format!(
+                "invalid literal for int() with base 10: {}",
+                bytes_repr(words[1])
+            )
+        })?;
+    if !words[0].starts_with(b"HTTP/") {
+        return Err(bytes_repr(line));
+    }
+    Ok(status)
 }
 
 /// `Listener.feed`: the text, or `Undecodable: b'...'`.
@@ -385,6 +406,25 @@ mod tests {
         assert_eq!(ev, vec![TailEvent::Data(b"ab".to_vec()), TailEvent::Closed]);
         let mut p = TailParser::new();
         assert!(matches!(p.feed(b"\xff\xfe\r\n")[0], TailEvent::Error(_)));
+        for (line, why) in [
+            (
+                &b"HTTP/1.1 200\r\n"[..],
+                "not enough values to unpack (expected 3, got 2)",
+            ),
+            (
+                b"HTTP/1.1 abc OK\r\n",
+                "invalid literal for int() with base 10: b'abc'",
+            ),
+            (b"FTP 200 OK\r\n", "b'FTP 200 OK'"),
+        ] {
+            let mut p = TailParser::new();
+            assert_eq!(
+                p.feed(line)[0],
+                TailEvent::Error(format!(
+                    "Cannot connect, error: <class 'ValueError'> ({why})"
+                ))
+            );
+        }
         assert_eq!(feed_text(b"a\x88"), "Undecodable: b'a\\x88'");
     }
 }
