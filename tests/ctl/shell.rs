@@ -359,3 +359,41 @@ fn pty_asks_for_credentials_after_401_without_echoing_the_password_both() {
 fn tail_f_into_a_pipe_until_sigint_both() {
     both_daemons(tail_f_into_a_pipe_until_sigint);
 }
+
+#[test]
+fn piped_open_switches_servers_like_python() {
+    let Some(py) = python_bin() else { return };
+    let daemon = Daemon::start(&py.join("supervisord"));
+    let dir = daemon.path();
+    let input = format!(
+        "open unix://{dir}/nonexistent.sock\nstatus cat\nversion\nopen unix://{dir}/supervisor.sock\nstatus cat\nopen ftp://x\nstatus cat\n"
+    );
+    let conf = ["-c", "supervisord.conf"];
+    let want = piped(&daemon, &py.join("supervisorctl"), &conf, &input);
+    let got = piped(&daemon, Path::new(CTL), &conf, &input);
+    assert_eq!(got, want);
+    assert!(
+        want.0.contains("<DIR>/nonexistent.sock no such file"),
+        "{}",
+        want.0
+    );
+}
+
+#[test]
+fn pty_history_file_is_read_at_start() {
+    let daemon = Daemon::start(Path::new(super::harness::SUPERVISORD));
+    let conf = ctl_conf(&daemon);
+    std::fs::write(daemon.dir.path().join("history"), "pid\nversion\n").expect("history");
+    let conf = conf.display().to_string();
+    let (mut child, mut tty, out) = on_pty(&daemon, &["-c", &conf]);
+    out.wait_for("ctltest> ", 1);
+    tty.write_all(b"\x1b[A").expect("up");
+    out.wait_for("version", 1);
+    out.enter(&mut tty);
+    out.wait_for("4.3.0", 1);
+    tty.write_all(b"\x04").expect("eof");
+    assert_eq!(wait_exit(&mut child), Some(0));
+    let history = std::fs::read_to_string(daemon.dir.path().join("history")).expect("history");
+    // re-running the last entry adds no duplicate, as readline
+    assert_eq!(history, "pid\nversion\n");
+}
