@@ -51,9 +51,6 @@ fn multicall() {
 }
 
 #[test]
-#[ignore = "bug: a multicall item after a deferred one (startProcess wait=true) is not run until \
-            some other event wakes our poll loop (observed: a 15-minute stall ended by another \
-            client's request)"]
 fn multicall_with_deferred_items() {
     scenario("multicall_deferred");
 }
