@@ -158,7 +158,22 @@ impl Daemon {
 }
 
 impl Drop for Daemon {
+    /// SIGTERM first so that supervisord stops its children (SIGKILL would orphan them),
+    /// SIGKILL if it has not exited by the deadline.
     fn drop(&mut self) {
+        if let Ok(pid) = i32::try_from(self.child.id()) {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid),
+                nix::sys::signal::Signal::SIGTERM,
+            );
+        }
+        let start = Instant::now();
+        while start.elapsed() < DEADLINE {
+            if !matches!(self.child.try_wait(), Ok(None)) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
