@@ -118,6 +118,9 @@ pub fn connect(endpoint: &Endpoint) -> Result<Stream, HttpError> {
     }
 }
 
+/// Longest status line, header or chunk-size line accepted (`http.client._MAXLINE`).
+const MAX_LINE: usize = 65536;
+
 /// A parsed status line and headers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Head {
@@ -181,6 +184,12 @@ impl Reader {
                     line.pop();
                 }
                 return Ok(Some(line));
+            }
+            if self.buf.len() > MAX_LINE {
+                // http.client's LineTooLong
+                return Err(HttpError::Malformed(format!(
+                    "got more than {MAX_LINE} bytes"
+                )));
             }
             if !self.fill()? {
                 if self.buf.is_empty() {
@@ -266,15 +275,16 @@ impl Reader {
 
     /// The next chunk of a chunked body; None after the last (zero-size) chunk or at EOF.
     pub fn chunk(&mut self) -> Result<Option<Vec<u8>>, HttpError> {
-        let Some(line) = self.line()? else {
-            return Ok(None);
+        // stray blank lines between chunks are skipped
+        let line = loop {
+            match self.line()? {
+                None => return Ok(None),
+                Some(line) if line.iter().all(u8::is_ascii_whitespace) => continue,
+                Some(line) => break line,
+            }
         };
         let text = String::from_utf8_lossy(&line);
         let size_text = text.split([';', ' ']).next().unwrap_or("").trim();
-        if size_text.is_empty() {
-            // a stray blank line between chunks: try again
-            return self.chunk();
-        }
         let size = usize::from_str_radix(size_text, 16)
             .map_err(|_| HttpError::Malformed(format!("chunk size {size_text:?}")))?;
         if size == 0 {
@@ -355,6 +365,18 @@ mod tests {
         let head = r.head().expect("head");
         assert_eq!((head.status, head.reason.as_str()), (401, "Unauthorized"));
         assert_eq!(r.body(&head).expect("body"), b"abc");
+    }
+
+    #[test]
+    fn endless_line_is_an_error() {
+        let (a, b) = UnixStream::pair().expect("pair");
+        std::thread::spawn(move || {
+            let mut b = b;
+            let junk = [b'x'; 4096];
+            while b.write_all(&junk).is_ok() {}
+        });
+        let mut r = Reader::new(Stream::Unix(a));
+        assert!(matches!(r.head(), Err(HttpError::Malformed(_))));
     }
 
     #[test]
