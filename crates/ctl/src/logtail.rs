@@ -104,6 +104,15 @@ impl TailParser {
                 }
                 Part::StatusLine | Part::Headers | Part::ChunkSize | Part::Trailer => {
                     let Some(pos) = self.buf.windows(2).position(|w| w == b"\r\n") else {
+                        if self.buf.len() > 65536 {
+                            // never buffer an endless header line
+                            events.push(TailEvent::Error(
+                                "Cannot connect, error: <class 'ValueError'> (line too long)"
+                                    .into(),
+                            ));
+                            self.part = Part::Closed;
+                            events.push(TailEvent::Closed);
+                        }
                         break;
                     };
                     let line: Vec<u8> = self.buf.drain(..pos + 2).take(pos).collect();
