@@ -121,8 +121,8 @@ fn io_err(e: Errno) -> io::Error {
 impl Poller {
     pub(crate) fn new() -> io::Result<Poller> {
         let epoll = Epoll::new(EpollCreateFlags::EPOLL_CLOEXEC).map_err(io_err)?;
-        let notifier = EventFd::from_flags(EfdFlags::EFD_CLOEXEC | EfdFlags::EFD_NONBLOCK)
-            .map_err(io_err)?;
+        let notifier =
+            EventFd::from_flags(EfdFlags::EFD_CLOEXEC | EfdFlags::EFD_NONBLOCK).map_err(io_err)?;
         epoll
             .add(&notifier, EpollEvent::new(EpollFlags::EPOLLIN, NOTIFY_KEY))
             .map_err(io_err)?;

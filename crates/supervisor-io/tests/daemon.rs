@@ -18,4 +18,5 @@ mod main_log_format;
 mod programs_reach_running;
 mod send_stdin;
 mod shutdown_and_reload;
+mod splice_logs;
 mod stop_and_kill;

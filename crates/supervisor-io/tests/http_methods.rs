@@ -44,7 +44,10 @@ fn identification_and_introspection_on_both_servers() {
     );
     // supervisord's FATAL state (not in 4.3): reasons and clearing, unlisted methods.
     let reasons = unix.call_text("supervisor.getFatalReasons", &[]);
-    assert!(reasons.contains("<value><array><data>\n</data></array></value>"), "{reasons}");
+    assert!(
+        reasons.contains("<value><array><data>\n</data></array></value>"),
+        "{reasons}"
+    );
     let cleared = unix.call_text("supervisor.clearFatal", &[]);
     assert!(cleared.contains("<boolean>1</boolean>"), "{cleared}");
     let sig = unix.call_text("system.methodSignature", &[&s("supervisor.startProcess")]);

@@ -10,7 +10,11 @@
 
 use std::path::Path;
 
-use logrotate::{Action, CreateMode, Policy, RotatingFile};
+use std::os::fd::BorrowedFd;
+
+use logrotate::{Action, CreateMode, Policy};
+
+use super::logfile::{LogFile, Spliced};
 use supervisor_core::LogLevel;
 
 use crate::mainlog::MainLog;
@@ -42,7 +46,7 @@ impl Channel {
 pub(crate) struct ChildLog {
     process: String,
     channel: Channel,
-    file: Option<RotatingFile>,
+    file: Option<LogFile>,
     syslog: bool,
     pending: Vec<u8>,
     failing: bool,
@@ -60,7 +64,7 @@ impl ChildLog {
         syslog: bool,
     ) -> Result<Option<ChildLog>, logrotate::Error> {
         let file = match path {
-            Some(p) => Some(RotatingFile::open(p.to_path_buf(), policy, mode)?),
+            Some(p) => Some(LogFile::open(p.to_path_buf(), policy, mode)?),
             None => None,
         };
         if file.is_none() && !syslog {
@@ -145,6 +149,46 @@ impl ChildLog {
             }
         }
         self.pending.is_empty()
+    }
+
+    /// Whether output can go from the pipe straight to the file: a regular file, no
+    /// syslog copy, nothing pending or failing.
+    pub(crate) fn can_splice(&self) -> bool {
+        !self.syslog
+            && !self.failing
+            && self.pending.is_empty()
+            && self.file.as_ref().is_some_and(LogFile::can_splice)
+    }
+
+    /// Move up to `max` bytes from `pipe` into the file (see [`LogFile::splice_from`]).
+    /// `Err`: nothing moved, read the pipe the ordinary way.
+    pub(crate) fn splice_from(
+        &mut self,
+        pipe: BorrowedFd<'_>,
+        max: usize,
+        main: &mut MainLog,
+    ) -> std::io::Result<Spliced> {
+        let Some(file) = &mut self.file else {
+            return Err(std::io::ErrorKind::Unsupported.into());
+        };
+        let spliced = file.splice_from(pipe, max)?;
+        if let Spliced::Moved(_, Some(e)) = &spliced {
+            // The bytes are in the file; only the rotation after them failed (as a
+            // failed rotation after a write: reported once per episode; the next
+            // chunk goes the ordinary way and reports "writable again").
+            if !self.failing {
+                self.failing = true;
+                main.log(
+                    LogLevel::Error,
+                    &format!(
+                        "cannot write {} log of {}: {e} (0 bytes kept for a retry)",
+                        self.channel.name(),
+                        self.process
+                    ),
+                );
+            }
+        }
+        Ok(spliced)
     }
 
     /// Bytes waiting for the disk.

@@ -204,6 +204,9 @@ impl Daemon {
             w.map(|watched| Pipe {
                 watched,
                 armed: true,
+                deferred: false,
+                last_read: None,
+                grown: false,
             })
         };
         let stdout = pipe(watch(spawned.stdout, Source::Output(id, Channel::Stdout)));

@@ -7,8 +7,8 @@
 
 use std::sync::Arc;
 
-use crossbeam_channel::{Sender, bounded};
 use crate::poll::Poller;
+use crossbeam_channel::{Sender, bounded};
 use supervisor_core::{Fault, ProcessInfo, Reply, Request, Signal, SupervisorStateCode};
 
 use super::view::View;

@@ -25,6 +25,7 @@ mod fcgi;
 mod groups;
 mod handle;
 mod http;
+mod logfile;
 mod logops;
 mod pipes;
 mod process;
@@ -38,8 +39,8 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
-use crossbeam_channel::{Receiver, Sender};
 use crate::poll::Poller;
+use crossbeam_channel::{Receiver, Sender};
 use supervisor_core::{Effect, Fault, Input, Now, ProcessId, Reply, RequestId, Supervisor};
 
 pub use handle::{Disconnected, Handle};
@@ -136,6 +137,9 @@ pub struct Daemon {
     lingering: Vec<ChildLog>,
     /// When to retry pending log writes.
     retry_at: Option<Instant>,
+    /// When to read the pipes in `deferred` (streaming children, splice mode).
+    defer_at: Option<Instant>,
+    deferred: Vec<(supervisor_core::ProcessId, childlog::Channel)>,
     /// When to poll children whose exit no pidfd reports (see `run::EXIT_POLL`).
     exit_poll_at: Option<Instant>,
     signals: Option<SelfPipe>,

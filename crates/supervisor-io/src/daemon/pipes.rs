@@ -2,17 +2,47 @@
 //! with the pipes drained first.
 
 use std::os::fd::{AsFd, AsRawFd};
+use std::time::{Duration, Instant};
 
 use supervisor_core::{ExitStatus as CoreExit, Input, LogLevel, Pid, ProcessId, Signal};
 
 use super::Daemon;
 use super::childlog::{Channel, MAX_PENDING, debug_text, strip_ansi};
+use super::logfile::Spliced;
 use crate::output::READ_CHUNK;
 use crate::reap::{ExitStatus, Reap, Reaped, reap};
 
 /// At most this many chunks per pipe are drained when its child is reaped; a
 /// grandchild still writing into the inherited pipe cannot stall the loop.
 const DRAIN_CHUNKS: usize = 64;
+
+/// A pipe in splice mode read again within this long of its last read is taken out
+/// of the poller for this long: a child that writes a line at a time then costs one
+/// wake-up per millisecond instead of one per line (its bytes reach the file at most
+/// this much later; nothing else looks at them in splice mode).
+const COALESCE: Duration = Duration::from_millis(1);
+
+/// At most this many bytes are spliced from one pipe per wake-up (fairness); a pipe
+/// that still holds more stays in the poller and is read again at once.
+const SPLICE_BUDGET: usize = 1 << 20;
+
+/// A pipe that gave at least this much in one wake-up is enlarged to `PIPE_SIZE`
+/// (only busy pipes: unprivileged users have 64 MiB of pipe buffers in all).
+const GROW_AFTER: usize = 16 << 10;
+const PIPE_SIZE: i32 = 1 << 20;
+
+/// What a splice pass over one pipe did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    /// Moved this many bytes and the pipe is empty now.
+    Drained(usize),
+    /// Moved the whole budget; more may wait.
+    Budget,
+    /// Closed (EOF) and forgotten.
+    Closed,
+    /// Splice is not possible (any more): read the ordinary way.
+    Fallback,
+}
 
 /// One non-blocking read into `buf`: `Some(n)` bytes, `None` when nothing is there
 /// (EAGAIN), an error at EOF (0 bytes) or on failure. EINTR is retried.
@@ -39,8 +69,175 @@ enum Read {
 impl Daemon {
     /// A pipe polled readable: read one chunk, log it, re-arm (or close at EOF).
     pub(super) fn read_output(&mut self, id: ProcessId, channel: Channel) {
+        if self.splice_ok(id, channel) {
+            match self.splice_pass(id, channel) {
+                Pass::Closed => return,
+                Pass::Fallback => {}
+                Pass::Budget => return self.mark_read(id, channel, false),
+                Pass::Drained(n) => return self.mark_read(id, channel, n > 0),
+            }
+        }
         if self.read_chunk_of(id, channel) != Read::Closed {
             self.rearm(id, channel);
+        }
+    }
+
+    /// Whether nothing but the log file needs to see this channel's bytes (no events,
+    /// no capture, not a listener, no ANSI stripping, no debug copy, no syslog, nothing
+    /// pending): then they go from the pipe to the file with `splice(2)`.
+    fn splice_ok(&self, id: ProcessId, channel: Channel) -> bool {
+        if self.config.supervisord.strip_ansi || self.log.level() <= LogLevel::Debug {
+            return false;
+        }
+        let Some(p) = self.table.get(id) else {
+            return false;
+        };
+        let Some(live) = &p.live else {
+            return false;
+        };
+        let (options, log) = match channel {
+            Channel::Stdout => (&p.config.stdout, &p.stdout_log),
+            Channel::Stderr => (&p.config.stderr, &p.stderr_log),
+        };
+        !live.listener
+            && !options.events_enabled
+            && options.capture_maxbytes <= 0
+            && log.as_ref().is_some_and(|l| l.can_splice())
+    }
+
+    /// Splice what the pipe holds into the log, up to `SPLICE_BUDGET`.
+    fn splice_pass(&mut self, id: ProcessId, channel: Channel) -> Pass {
+        let mut moved = 0;
+        let pass = loop {
+            let Some(p) = self.table.get_mut(id) else {
+                return Pass::Closed;
+            };
+            let log = match channel {
+                Channel::Stdout => p.stdout_log.as_mut(),
+                Channel::Stderr => p.stderr_log.as_mut(),
+            };
+            let (Some(live), Some(log)) = (p.live.as_mut(), log) else {
+                return Pass::Fallback;
+            };
+            let Some(pipe) = live.pipe_mut(channel).as_ref() else {
+                return Pass::Closed;
+            };
+            if !log.can_splice() {
+                break Pass::Fallback;
+            }
+            match log.splice_from(pipe.watched.as_fd(), READ_CHUNK, &mut self.log) {
+                Ok(Spliced::Moved(n, _)) => {
+                    moved += n;
+                    if moved >= SPLICE_BUDGET {
+                        break Pass::Budget;
+                    }
+                }
+                Ok(Spliced::WouldBlock) => break Pass::Drained(moved),
+                Ok(Spliced::Eof) => {
+                    self.pipe_closed(id, channel);
+                    return Pass::Closed;
+                }
+                Err(_) => break Pass::Fallback,
+            }
+        };
+        if moved >= GROW_AFTER
+            && let Some(pipe) = self
+                .table
+                .get_mut(id)
+                .and_then(|p| p.live.as_mut())
+                .and_then(|l| l.pipe_mut(channel).as_mut())
+            && !pipe.grown
+        {
+            pipe.grown = true;
+            let arg = nix::fcntl::FcntlArg::F_SETPIPE_SZ(PIPE_SIZE);
+            let _ = nix::fcntl::fcntl(pipe.watched.as_fd(), arg);
+        }
+        pass
+    }
+
+    /// After a splice pass: a pipe that gave bytes again within `COALESCE` of its
+    /// last read is deferred (out of the poller until the timer); otherwise it stays
+    /// (or is put back) in the poller.
+    fn mark_read(&mut self, id: ProcessId, channel: Channel, got: bool) {
+        let now = Instant::now();
+        let Some(pipe) = self
+            .table
+            .get_mut(id)
+            .and_then(|p| p.live.as_mut())
+            .and_then(|l| l.pipe_mut(channel).as_mut())
+        else {
+            return;
+        };
+        let streaming =
+            got && (pipe.deferred || pipe.last_read.is_some_and(|t| now - t < COALESCE));
+        pipe.last_read = Some(now);
+        if streaming {
+            if !pipe.deferred {
+                pipe.deferred = true;
+                let _ = pipe.watched.disarm();
+                self.deferred.push((id, channel));
+            }
+            if self.defer_at.is_none() {
+                self.defer_at = Some(now + COALESCE);
+            }
+        } else if pipe.deferred {
+            pipe.deferred = false;
+            let _ = pipe.watched.rearm();
+        }
+    }
+
+    /// The coalescing timer: read every deferred pipe once more; those still
+    /// streaming stay deferred, the others go back to the poller.
+    pub(super) fn read_deferred(&mut self) {
+        self.defer_at = None;
+        for (id, channel) in std::mem::take(&mut self.deferred) {
+            let deferred = self
+                .table
+                .get_mut(id)
+                .and_then(|p| p.live.as_mut())
+                .and_then(|l| l.pipe_mut(channel).as_mut())
+                .is_some_and(|pipe| pipe.deferred);
+            if !deferred {
+                continue;
+            }
+            if !self.splice_ok(id, channel) {
+                self.unmark_deferred(id, channel);
+                self.rearm(id, channel);
+                continue;
+            }
+            match self.splice_pass(id, channel) {
+                Pass::Closed => {}
+                Pass::Drained(n) => {
+                    self.mark_read(id, channel, n > 0);
+                    // Still streaming: read it again at the next tick.
+                    let still = self
+                        .table
+                        .get_mut(id)
+                        .and_then(|p| p.live.as_mut())
+                        .and_then(|l| l.pipe_mut(channel).as_mut())
+                        .is_some_and(|pipe| pipe.deferred);
+                    if still {
+                        self.deferred.push((id, channel));
+                    }
+                }
+                // More waits: back to the poller, which reports it at once.
+                Pass::Budget => self.mark_read(id, channel, false),
+                Pass::Fallback => {
+                    self.unmark_deferred(id, channel);
+                    self.rearm(id, channel);
+                }
+            }
+        }
+    }
+
+    fn unmark_deferred(&mut self, id: ProcessId, channel: Channel) {
+        if let Some(pipe) = self
+            .table
+            .get_mut(id)
+            .and_then(|p| p.live.as_mut())
+            .and_then(|l| l.pipe_mut(channel).as_mut())
+        {
+            pipe.deferred = false;
         }
     }
 
@@ -197,7 +394,7 @@ impl Daemon {
                     Channel::Stdout => l.stdout.as_ref(),
                     Channel::Stderr => l.stderr.as_ref(),
                 })
-                .is_some_and(|pipe| !pipe.armed);
+                .is_some_and(|pipe| !pipe.armed && !pipe.deferred);
             if held {
                 self.rearm(id, channel);
             }

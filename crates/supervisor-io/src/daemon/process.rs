@@ -85,6 +85,13 @@ pub(crate) struct Pipe {
     pub watched: Watched,
     /// False while the log holds too many pending bytes (back-pressure).
     pub armed: bool,
+    /// Taken out of the poller for a moment so that a streaming child's output is
+    /// moved in larger pieces (see `pipes::COALESCE`); the loop's timer reads it.
+    pub deferred: bool,
+    /// When it was last read (splice mode only).
+    pub last_read: Option<std::time::Instant>,
+    /// Its capacity was raised (`F_SETPIPE_SZ`), once per pipe.
+    pub grown: bool,
 }
 
 /// A spawned child, until it is reaped.

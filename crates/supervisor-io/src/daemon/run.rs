@@ -66,6 +66,7 @@ fn main_loop(d: &mut Daemon) -> Result<Outcome, DaemonError> {
         let deadline = [
             d.core.poll_timeout(),
             d.retry_at,
+            d.defer_at,
             d.exit_poll_at,
             d.http.deadline(),
         ]
@@ -85,6 +86,9 @@ fn main_loop(d: &mut Daemon) -> Result<Outcome, DaemonError> {
         }
         d.on_commands();
         let now = Instant::now();
+        if d.defer_at.is_some_and(|t| t <= now) {
+            d.read_deferred();
+        }
         if d.retry_at.is_some_and(|t| t <= now) {
             d.retry_pending_logs();
         }

@@ -4,8 +4,8 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
-use crossbeam_channel::unbounded;
 use crate::poll::Poller;
+use crossbeam_channel::unbounded;
 use supervisor_core::{Input, LogLevel, Supervisor};
 
 use super::autolog;
@@ -75,6 +75,8 @@ pub(super) fn new(
         lingering: Vec::new(),
         added: Vec::new(),
         retry_at: None,
+        defer_at: None,
+        deferred: Vec::new(),
         exit_poll_at: None,
         signals: None,
         outcome: None,

@@ -8,8 +8,8 @@ use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::net::UnixStream;
 use std::sync::Arc;
 
-use crossbeam_channel::Receiver;
 use crate::poll::{Event, Poller};
+use crossbeam_channel::Receiver;
 use rpc::{RequestParser, Value, Version};
 use supervisor_core::{Fault, Reply};
 

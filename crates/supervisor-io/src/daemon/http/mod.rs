@@ -115,7 +115,8 @@ impl Http {
                 Listener::Unix(l, _) => l.as_fd(),
                 Listener::Tcp(l) => l.as_fd(),
             };
-            poller.add(fd, Event::readable(Source::Listener(index).key()))
+            poller
+                .add(fd, Event::readable(Source::Listener(index).key()))
                 .map_err(|e| format!("Cannot open an HTTP server: {e}"))?;
             http.servers.push(Server {
                 listener,
@@ -209,7 +210,11 @@ impl Daemon {
             let id = self.http.next_conn;
             self.http.next_conn += 1;
             let key = Source::Conn(id).key();
-            if self.poller.add(stream.as_fd(), Event::readable(key)).is_err() {
+            if self
+                .poller
+                .add(stream.as_fd(), Event::readable(key))
+                .is_err()
+            {
                 continue;
             }
             let conn = Conn {

@@ -1,0 +1,256 @@
+//! A child log file: `logrotate::RotatingFile`'s behaviour (same `Planner`, same
+//! renames, same reopen rules), plus [`LogFile::splice_from`], which moves bytes from
+//! a child's pipe into the file without them passing through the daemon.
+//!
+//! `splice(2)` refuses a destination opened with `O_APPEND` (EINVAL), and
+//! `RotatingFile` does not hand out its descriptor, so the file is opened twice at
+//! every (re)open: the `O_APPEND` handle for `write`, and a plain one on the same
+//! inode (checked with `fstat`) that splices at the file's current end (`fstat` per
+//! splice, so an external truncation is followed as `O_APPEND` would).
+
+use std::fs::{self, File, Metadata, OpenOptions};
+use std::io::{self, Write};
+use std::os::fd::{AsFd, BorrowedFd};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+
+use logrotate::{Action, CreateMode, Error, Planner, Policy, RotationPlan, Written};
+use nix::errno::Errno;
+use nix::fcntl::{SpliceFFlags, splice};
+
+/// What one [`LogFile::splice_from`] did.
+#[derive(Debug)]
+pub(crate) enum Spliced {
+    /// `n` bytes moved into the file; a rotation that followed and failed is the
+    /// error (the bytes are in the file either way).
+    Moved(usize, Option<Error>),
+    /// The pipe is empty.
+    WouldBlock,
+    /// Every writer closed the pipe.
+    Eof,
+}
+
+#[derive(Debug)]
+pub(crate) struct LogFile {
+    path: PathBuf,
+    mode: CreateMode,
+    file: File,
+    /// The same inode without `O_APPEND`, for `splice`; `None` when that cannot be
+    /// had (not a regular file, or the second open found another file).
+    splice: Option<File>,
+    seekable: bool,
+    planner: Planner,
+}
+
+struct Opened {
+    file: File,
+    splice: Option<File>,
+    seekable: bool,
+    size: u64,
+}
+
+impl LogFile {
+    pub(crate) fn open(path: PathBuf, policy: Policy, mode: CreateMode) -> Result<LogFile, Error> {
+        let opened = open_target(&path, mode, false)?;
+        let planner = Planner::new(policy, opened.seekable, opened.size);
+        Ok(LogFile {
+            path,
+            mode,
+            file: opened.file,
+            splice: opened.splice,
+            seekable: opened.seekable,
+            planner,
+        })
+    }
+
+    /// `RotatingFile::write`: append the whole chunk, then rotate if due.
+    pub(crate) fn write(&mut self, bytes: &[u8]) -> Result<Written, Error> {
+        let mut done = 0;
+        while done < bytes.len() {
+            match self.file.write(&bytes[done..]) {
+                Ok(0) => return Err(self.write_failed(done, io::ErrorKind::WriteZero.into())),
+                Ok(n) => done += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(self.write_failed(done, e)),
+            }
+        }
+        self.after_write(done)
+    }
+
+    fn after_write(&mut self, done: usize) -> Result<Written, Error> {
+        match self.planner.after_write(done as u64) {
+            None => Ok(Written::Kept),
+            Some(plan) => self.rotate(&plan).map(|()| Written::Rotated),
+        }
+    }
+
+    /// Whether [`LogFile::splice_from`] can be used.
+    pub(crate) fn can_splice(&self) -> bool {
+        self.splice.is_some()
+    }
+
+    /// Move up to `max` bytes from `pipe` to the end of the file, then rotate if due
+    /// (exactly as a `write` of the same bytes). An `Err` moved nothing: the bytes
+    /// are still in the pipe for the caller to read the ordinary way.
+    pub(crate) fn splice_from(&mut self, pipe: BorrowedFd<'_>, max: usize) -> io::Result<Spliced> {
+        let Some(out) = &self.splice else {
+            return Err(io::ErrorKind::Unsupported.into());
+        };
+        let end = nix::sys::stat::fstat(out.as_fd())
+            .map_err(io::Error::from)?
+            .st_size;
+        let mut offset = end;
+        let flags = SpliceFFlags::SPLICE_F_NONBLOCK | SpliceFFlags::SPLICE_F_MOVE;
+        loop {
+            match splice(pipe, None, out.as_fd(), Some(&mut offset), max, flags) {
+                Ok(0) => return Ok(Spliced::Eof),
+                Ok(n) => {
+                    let rotated = self.after_write(n).err();
+                    return Ok(Spliced::Moved(n, rotated));
+                }
+                Err(Errno::EAGAIN) => return Ok(Spliced::WouldBlock),
+                Err(Errno::EINTR) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    pub(crate) fn reopen(&mut self) -> Result<(), Error> {
+        let opened = open_target(&self.path, self.mode, false)?;
+        self.install(opened);
+        Ok(())
+    }
+
+    pub(crate) fn remove_and_reopen(&mut self) -> Result<(), Error> {
+        let removable = fs::metadata(&self.path).is_ok_and(|m| is_rotatable(&self.path, &m));
+        if removable {
+            match fs::remove_file(&self.path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(classify(Action::Remove(self.path.clone()), e)),
+            }
+        }
+        self.reopen()
+    }
+
+    pub(crate) fn size(&self) -> u64 {
+        self.planner.size()
+    }
+
+    fn write_failed(&mut self, done: usize, e: io::Error) -> Error {
+        self.planner.note_written(done as u64);
+        classify(Action::Write(self.path.clone()), e)
+    }
+
+    fn rotate(&mut self, plan: &RotationPlan) -> Result<(), Error> {
+        for rename in &plan.renames {
+            let from = rename.from.path(&self.path);
+            let to = rename.to.path(&self.path);
+            match fs::rename(&from, &to) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    self.planner.rotation_failed();
+                    return Err(classify(Action::Rename { from, to }, e));
+                }
+            }
+        }
+        match open_target(&self.path, self.mode, true) {
+            Ok(opened) => {
+                self.install(opened);
+                Ok(())
+            }
+            Err(e) => {
+                self.planner.rotation_failed();
+                Err(e)
+            }
+        }
+    }
+
+    fn install(&mut self, opened: Opened) {
+        self.file = opened.file;
+        self.splice = opened.splice;
+        self.seekable = opened.seekable;
+        self.planner.reset(opened.seekable, opened.size);
+    }
+}
+
+/// logrotate's error classification (its own is crate-private).
+fn classify(action: Action, source: io::Error) -> Error {
+    use io::ErrorKind as K;
+    match source.kind() {
+        K::NotFound => match missing_directory(action.path()) {
+            Some(dir) => Error::MissingDirectory {
+                action,
+                dir,
+                source,
+            },
+            None => Error::Other { action, source },
+        },
+        K::PermissionDenied => Error::PermissionDenied { action, source },
+        K::StorageFull | K::QuotaExceeded | K::ReadOnlyFilesystem | K::FileTooLarge => {
+            Error::Disk { action, source }
+        }
+        _ => Error::Other { action, source },
+    }
+}
+
+fn missing_directory(path: &Path) -> Option<PathBuf> {
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty())?;
+    if parent.is_dir() {
+        return None;
+    }
+    Some(parent.to_path_buf())
+}
+
+fn open_target(path: &Path, mode: CreateMode, truncate: bool) -> Result<Opened, Error> {
+    let file = OpenOptions::new()
+        .append(true)
+        .create(true)
+        .mode(mode.0)
+        .open(path)
+        .map_err(|e| classify(Action::Open(path.to_path_buf()), e))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| classify(Action::Stat(path.to_path_buf()), e))?;
+    let seekable = is_rotatable(path, &meta);
+    if !seekable {
+        return Ok(Opened {
+            file,
+            splice: None,
+            seekable,
+            size: 0,
+        });
+    }
+    if truncate {
+        file.set_len(0)
+            .map_err(|e| classify(Action::Open(path.to_path_buf()), e))?;
+    }
+    let size = if truncate { 0 } else { meta.len() };
+    Ok(Opened {
+        splice: splice_handle(path, &meta),
+        file,
+        seekable,
+        size,
+    })
+}
+
+/// A second, non-appending handle on the file `meta` describes (same device and
+/// inode), or `None`.
+fn splice_handle(path: &Path, meta: &Metadata) -> Option<File> {
+    let file = OpenOptions::new().write(true).open(path).ok()?;
+    let m = file.metadata().ok()?;
+    (m.dev() == meta.dev() && m.ino() == meta.ino()).then_some(file)
+}
+
+fn is_rotatable(path: &Path, meta: &Metadata) -> bool {
+    meta.is_file() && !is_descriptor_alias(path)
+}
+
+fn is_descriptor_alias(path: &Path) -> bool {
+    ["/dev/stdout", "/dev/stderr", "/dev/stdin"]
+        .iter()
+        .any(|alias| path == Path::new(alias))
+        || path.starts_with("/dev/fd")
+        || path.starts_with("/proc")
+}
