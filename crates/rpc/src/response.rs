@@ -3,6 +3,7 @@
 //! exact HTML; chunked framing for endless bodies (`/logtail`).
 
 use std::time::{SystemTime, UNIX_EPOCH};
+use supervisor_core::calendar::civil_time;
 
 use crate::http::Version;
 
@@ -27,29 +28,17 @@ pub fn reason(status: u16) -> &'static str {
 
 /// An HTTP date (`Sat, 28 Nov 2026 14:10:46 GMT`) for `t`.
 pub fn http_date(t: SystemTime) -> String {
-    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
     let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let (days, rest) = (secs / 86_400, secs % 86_400);
-    let weekday = DAYS[usize::try_from(days % 7).unwrap_or(0)];
-    // civil-from-days (H. Hinnant), days since 1970-01-01 >= 0.
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    let mon = MONTHS[usize::try_from(month - 1).unwrap_or(0) % 12];
+    let t = civil_time(i64::try_from(secs).unwrap_or(i64::MAX), 0);
     format!(
-        "{weekday}, {day:02} {mon} {year} {:02}:{:02}:{:02} GMT",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
+        "{}, {:02} {} {} {:02}:{:02}:{:02} GMT",
+        t.weekday,
+        t.day,
+        t.month_name(),
+        t.year,
+        t.hour,
+        t.minute,
+        t.second
     )
 }
 

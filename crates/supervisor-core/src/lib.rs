@@ -132,6 +132,7 @@
 //! reaped (4.3 fails an assertion), and deferred replies that settle on the transition that
 //! decides them instead of a 50 ms re-poll.
 
+pub mod calendar;
 mod effect;
 mod events;
 mod input;

@@ -65,25 +65,15 @@ pub(crate) fn timedelta(secs: i64) -> String {
 
 /// `time.strftime('%b %d %I:%M %p', localtime(epoch))` for a local offset from UTC.
 pub(crate) fn stop_time(epoch_secs: i64, utc_offset_secs: i32) -> String {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let local = epoch_secs.saturating_add(i64::from(utc_offset_secs));
-    let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400));
-    // civil-from-days (H. Hinnant)
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let (hour, minute) = (secs / 3600, secs % 3600 / 60);
-    let hour12 = if hour % 12 == 0 { 12 } else { hour % 12 };
-    let ampm = if hour < 12 { "AM" } else { "PM" };
-    let mon = MONTHS[usize::try_from(month - 1).unwrap_or(0) % 12];
-    format!("{mon} {day:02} {hour12:02}:{minute:02} {ampm}")
+    let t = crate::calendar::civil_time(epoch_secs, utc_offset_secs);
+    let hour12 = if t.hour % 12 == 0 { 12 } else { t.hour % 12 };
+    let ampm = if t.hour < 12 { "AM" } else { "PM" };
+    format!(
+        "{} {:02} {hour12:02}:{:02} {ampm}",
+        t.month_name(),
+        t.day,
+        t.minute
+    )
 }
 
 impl Supervisor {

@@ -118,12 +118,7 @@ pub(crate) fn transition(p: &mut Process, event: ProcEvent<'_>, ctx: &mut Ctx<'_
         }
 
         // ---- spawn outcomes
-        (
-            S::Spawning {
-                stop_requested, ..
-            },
-            E::Spawned(pid),
-        ) => {
+        (S::Spawning { stop_requested, .. }, E::Spawned(pid)) => {
             // startsecs counts from this process's own fork, not from the step that decided
             // the spawn: a driver forking 200 children in one step takes a while, and 4.3
             // reads the clock in each spawn(). The driver feeds Spawned with a fresh `now`.

@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::escape::html;
+use supervisor_core::calendar::civil_time;
 
 /// supervisord itself, as the top bar shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -190,40 +191,22 @@ pub fn render_error(frame: &Frame<'_>, title: &str, text: &str) -> String {
 /// Python's `time.ctime()` for epoch seconds shifted by a local UTC offset:
 /// `Sat Nov 28 14:25:19 2026`, `Sun Nov  8 01:02:03 2026`.
 pub fn ctime(epoch_secs: i64, utc_offset_secs: i32) -> String {
-    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let local = epoch_secs.saturating_add(i64::from(utc_offset_secs));
-    let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400));
-    let weekday = DAYS[usize::try_from(days.rem_euclid(7)).unwrap_or(0)];
-    let (year, month, day) = civil(days);
-    let mon = MONTHS[usize::try_from(month - 1).unwrap_or(0) % 12];
+    let t = civil_time(epoch_secs, utc_offset_secs);
     format!(
-        "{weekday} {mon} {day:>2} {:02}:{:02}:{:02} {year}",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
+        "{} {} {:>2} {:02}:{:02}:{:02} {}",
+        t.weekday,
+        t.month_name(),
+        t.day,
+        t.hour,
+        t.minute,
+        t.second,
+        t.year
     )
 }
 
 /// The year of epoch seconds shifted by a local UTC offset.
 pub fn year(epoch_secs: i64, utc_offset_secs: i32) -> i32 {
-    let local = epoch_secs.saturating_add(i64::from(utc_offset_secs));
-    i32::try_from(civil(local.div_euclid(86_400)).0).unwrap_or(1970)
-}
-
-/// civil-from-days (H. Hinnant): (year, month 1..=12, day 1..=31).
-fn civil(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
+    i32::try_from(civil_time(epoch_secs, utc_offset_secs).year).unwrap_or(1970)
 }
 
 #[cfg(test)]
