@@ -19,7 +19,11 @@ fn running_only_startsecs_after_the_late_fork() {
     sim.advance(ms(300));
     sim.release_spawns();
     sim.advance(secs(1));
-    assert_eq!(sim.state("a"), S::Starting, "up exactly startsecs since its fork");
+    assert_eq!(
+        sim.state("a"),
+        S::Starting,
+        "up exactly startsecs since its fork"
+    );
     assert_eq!(sim.state("b"), S::Starting);
     sim.advance(ms(1));
     assert_eq!(sim.state("a"), S::Running);
