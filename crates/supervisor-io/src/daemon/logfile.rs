@@ -3,10 +3,11 @@
 //! a child's pipe into the file without them passing through the daemon.
 //!
 //! `splice(2)` refuses a destination opened with `O_APPEND` (EINVAL), and
-//! `RotatingFile` does not hand out its descriptor, so the file is opened twice at
-//! every (re)open: the `O_APPEND` handle for `write`, and a plain one on the same
-//! inode (checked with `fstat`) that splices at the file's current end (`fstat` per
-//! splice, so an external truncation is followed as `O_APPEND` would).
+//! `RotatingFile` does not hand out its descriptor, so a second, plain handle on the
+//! same inode is opened through `/proc/self/fd/<n>` the first time a splice is
+//! wanted (a log that never sees output costs no extra descriptor: 200 idle
+//! programs stay within `minfds=1024`); it splices at the file's current end
+//! (`fstat` per splice, so an external truncation is followed as `O_APPEND` would).
 
 use std::fs::{self, File, Metadata, OpenOptions};
 use std::io::{self, Write};
@@ -35,18 +36,25 @@ pub(crate) struct LogFile {
     path: PathBuf,
     mode: CreateMode,
     file: File,
-    /// The same inode without `O_APPEND`, for `splice`; `None` when that cannot be
-    /// had (not a regular file, or the second open found another file).
-    splice: Option<File>,
+    /// The same inode without `O_APPEND`, for `splice`.
+    splice: SpliceHandle,
     seekable: bool,
     planner: Planner,
 }
 
 struct Opened {
     file: File,
-    splice: Option<File>,
     seekable: bool,
     size: u64,
+}
+
+/// The non-appending handle: opened on first use, per (re)opened file.
+#[derive(Debug)]
+enum SpliceHandle {
+    Unopened,
+    Open(File),
+    /// Not a regular file, no `/proc`, or it led to another inode.
+    Unavailable,
 }
 
 impl LogFile {
@@ -56,8 +64,12 @@ impl LogFile {
         Ok(LogFile {
             path,
             mode,
+            splice: if opened.seekable {
+                SpliceHandle::Unopened
+            } else {
+                SpliceHandle::Unavailable
+            },
             file: opened.file,
-            splice: opened.splice,
             seekable: opened.seekable,
             planner,
         })
@@ -86,33 +98,44 @@ impl LogFile {
 
     /// Whether [`LogFile::splice_from`] can be used.
     pub(crate) fn can_splice(&self) -> bool {
-        self.splice.is_some()
+        !matches!(self.splice, SpliceHandle::Unavailable)
+    }
+
+    fn splice_handle(&mut self) -> Option<&File> {
+        if let SpliceHandle::Unopened = self.splice {
+            self.splice = match second_handle(&self.file) {
+                Some(f) => SpliceHandle::Open(f),
+                None => SpliceHandle::Unavailable,
+            };
+        }
+        match &self.splice {
+            SpliceHandle::Open(f) => Some(f),
+            _ => None,
+        }
     }
 
     /// Move up to `max` bytes from `pipe` to the end of the file, then rotate if due
     /// (exactly as a `write` of the same bytes). An `Err` moved nothing: the bytes
     /// are still in the pipe for the caller to read the ordinary way.
     pub(crate) fn splice_from(&mut self, pipe: BorrowedFd<'_>, max: usize) -> io::Result<Spliced> {
-        let Some(out) = &self.splice else {
+        let Some(out) = self.splice_handle() else {
             return Err(io::ErrorKind::Unsupported.into());
         };
-        let end = nix::sys::stat::fstat(out.as_fd())
+        let mut offset = nix::sys::stat::fstat(out.as_fd())
             .map_err(io::Error::from)?
             .st_size;
-        let mut offset = end;
         let flags = SpliceFFlags::SPLICE_F_NONBLOCK | SpliceFFlags::SPLICE_F_MOVE;
-        loop {
+        let moved = loop {
             match splice(pipe, None, out.as_fd(), Some(&mut offset), max, flags) {
                 Ok(0) => return Ok(Spliced::Eof),
-                Ok(n) => {
-                    let rotated = self.after_write(n).err();
-                    return Ok(Spliced::Moved(n, rotated));
-                }
+                Ok(n) => break n,
                 Err(Errno::EAGAIN) => return Ok(Spliced::WouldBlock),
                 Err(Errno::EINTR) => continue,
                 Err(e) => return Err(e.into()),
             }
-        }
+        };
+        let rotated = self.after_write(moved).err();
+        Ok(Spliced::Moved(moved, rotated))
     }
 
     pub(crate) fn reopen(&mut self) -> Result<(), Error> {
@@ -169,7 +192,11 @@ impl LogFile {
 
     fn install(&mut self, opened: Opened) {
         self.file = opened.file;
-        self.splice = opened.splice;
+        self.splice = if opened.seekable {
+            SpliceHandle::Unopened
+        } else {
+            SpliceHandle::Unavailable
+        };
         self.seekable = opened.seekable;
         self.planner.reset(opened.seekable, opened.size);
     }
@@ -217,7 +244,6 @@ fn open_target(path: &Path, mode: CreateMode, truncate: bool) -> Result<Opened, 
     if !seekable {
         return Ok(Opened {
             file,
-            splice: None,
             seekable,
             size: 0,
         });
@@ -228,19 +254,24 @@ fn open_target(path: &Path, mode: CreateMode, truncate: bool) -> Result<Opened, 
     }
     let size = if truncate { 0 } else { meta.len() };
     Ok(Opened {
-        splice: splice_handle(path, &meta),
         file,
         seekable,
         size,
     })
 }
 
-/// A second, non-appending handle on the file `meta` describes (same device and
-/// inode), or `None`.
-fn splice_handle(path: &Path, meta: &Metadata) -> Option<File> {
-    let file = OpenOptions::new().write(true).open(path).ok()?;
-    let m = file.metadata().ok()?;
-    (m.dev() == meta.dev() && m.ino() == meta.ino()).then_some(file)
+/// A second, non-appending handle on the inode `file` is open on (even if renamed or
+/// deleted since), or `None`.
+fn second_handle(file: &File) -> Option<File> {
+    use std::os::fd::AsRawFd;
+    let path = format!("/proc/self/fd/{}", file.as_raw_fd());
+    let second = OpenOptions::new()
+        .write(true)
+        .custom_flags(nix::libc::O_CLOEXEC)
+        .open(path)
+        .ok()?;
+    let (a, b) = (file.metadata().ok()?, second.metadata().ok()?);
+    (a.dev() == b.dev() && a.ino() == b.ino() && b.is_file()).then_some(second)
 }
 
 fn is_rotatable(path: &Path, meta: &Metadata) -> bool {
