@@ -1,10 +1,10 @@
-//! Every `unsafe` block of the crate: `fork` and the child's path to `execve`, the
+//! Every `unsafe` block of the crate: the vfork-style `clone` and the child's path to `execve`, the
 //! signal handler of the self-pipe, and a few raw libc calls whose nix wrappers are
 //! either `unsafe` or too narrow (nix's `Signal` cannot name real-time signals, which
 //! `kill` and `waitpid` must still handle).
 //!
-//! Everything the child needs is prepared by safe code before `fork` ([`ChildPlan`]):
-//! between `fork` and `execve` the child only makes async-signal-safe system calls on
+//! Everything the child needs is prepared by safe code before `clone` ([`ChildPlan`]):
+//! between `clone` and `execve` the child only makes async-signal-safe system calls on
 //! memory that already exists — no allocation, no locks, no formatting machinery —
 //! because the daemon may have other threads holding the allocator's lock.
 #![allow(unsafe_code)]
@@ -60,32 +60,59 @@ pub(crate) struct ChildPlan<'a> {
 
 const NOT_SPAWNED: &[u8] = b"supervisor: child process was not spawned\n";
 
-/// Fork; the child runs `plan` and never returns. Returns the child's pid.
+/// Stack of the `clone`d child until its `execve` (it uses well under 4 KiB).
+const CHILD_STACK: usize = 64 << 10;
+
+/// Start a child that runs `plan` and never returns. Returns the child's pid.
 ///
-/// All signals are blocked in the calling thread across `fork` so that the daemon's
-/// handlers never run in the child (they would write into the daemon's self-pipe);
-/// the child resets every disposition to default and then unblocks everything, the
-/// parent restores its previous mask.
+/// `clone(CLONE_VM | CLONE_VFORK)` on a stack of its own, as glibc's posix_spawn:
+/// no page tables are copied and the daemon takes no copy-on-write faults afterwards
+/// (a `fork` of the daemon cost ~0.6 ms per spawn, 120 ms for 200 programs). The
+/// daemon's thread is suspended until the child's `execve` (or `_exit`), so the
+/// shared memory is only ever touched by one of them; the child writes nothing but
+/// its own stack (and `errno`, which the parent does not read after a success).
+///
+/// All signals are blocked in the calling thread across the clone so that the
+/// daemon's handlers never run in the child (they would write into the daemon's
+/// self-pipe); the child resets every disposition to default and then unblocks
+/// everything, the parent restores its previous mask.
 pub(crate) fn fork_exec(plan: &ChildPlan<'_>) -> Result<i32, Errno> {
+    let mut stack = vec![0u8; CHILD_STACK];
     let mut old = SigSet::empty();
     pthread_sigmask(
         SigmaskHow::SIG_SETMASK,
         Some(&SigSet::all()),
         Some(&mut old),
     )?;
-    // SAFETY: the child branch only calls `child`, which performs async-signal-safe
-    // system calls on memory prepared before the fork and ends in execve or _exit.
-    let pid = unsafe { libc::fork() };
-    if pid == 0 {
-        child(plan);
-    }
+    // Stacks grow down on every Linux target this builds for; 16-byte aligned.
+    let top = stack.as_mut_ptr().wrapping_add(CHILD_STACK);
+    let top = top.wrapping_sub(top as usize % 16);
+    // SAFETY: `clone_child` only calls `child`, which performs async-signal-safe raw
+    // system calls on memory prepared before the clone and ends in execve or _exit.
+    // `plan` and `stack` outlive the child's use of them: CLONE_VFORK returns only
+    // once the child has exec'd or exited.
+    let pid = unsafe {
+        libc::clone(
+            clone_child,
+            top.cast(),
+            libc::CLONE_VM | libc::CLONE_VFORK | libc::SIGCHLD,
+            std::ptr::from_ref(plan).cast_mut().cast(),
+        )
+    };
     let fork_errno = Errno::last();
+    drop(stack);
     let restored = pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&old), None);
     if pid < 0 {
         return Err(fork_errno);
     }
     restored?;
     Ok(pid)
+}
+
+extern "C" fn clone_child(plan: *mut libc::c_void) -> c_int {
+    // SAFETY: `fork_exec` passes a pointer to its live `ChildPlan`.
+    let plan = unsafe { &*plan.cast::<ChildPlan<'_>>() };
+    child(plan)
 }
 
 /// The child between `fork` and `execve`, in supervisord's order (`_spawn_as_child`),
@@ -125,7 +152,18 @@ fn child(plan: &ChildPlan<'_>) -> ! {
         {
             not_spawned();
         }
-        if libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, 0u32) != 0 {
+        // Marked close-on-exec rather than closed: the descriptors then go at the
+        // execve, after the daemon (waiting for this vfork-style child) is released,
+        // instead of one by one while it waits (~1000 with 200 children). Plain
+        // close_range before Linux 5.11, a close loop before 5.9.
+        if libc::syscall(
+            libc::SYS_close_range,
+            3u32,
+            u32::MAX,
+            libc::CLOSE_RANGE_CLOEXEC,
+        ) != 0
+            && libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, 0u32) != 0
+        {
             for fd in 3..plan.fd_limit {
                 libc::close(fd);
             }
@@ -135,20 +173,22 @@ fn child(plan: &ChildPlan<'_>) -> ! {
             Privileges::Keep => {}
             Privileges::Refuse(msg) => fail(plan.setuid_prefix, msg),
             Privileges::Drop { uid, gid, groups } => {
-                if libc::setgroups(groups.len(), groups.as_ptr()) != 0 {
+                // Raw system calls: glibc's wrappers would broadcast the change to
+                // the daemon's other threads (setxid), whose memory the child shares.
+                if libc::syscall(libc::SYS_setgroups, groups.len(), groups.as_ptr()) != 0 {
                     fail(
                         plan.setuid_prefix,
                         b"Could not set groups of effective user",
                     );
                 }
-                if libc::setgid(*gid) != 0 {
+                if libc::syscall(libc::SYS_setgid, *gid) != 0 {
                     fail(
                         plan.setuid_prefix,
                         b"Could not set group id of effective user",
                     );
                 }
                 // Python lets os.setuid's OSError escape: only "not spawned" is written.
-                if libc::setuid(*uid) != 0 {
+                if libc::syscall(libc::SYS_setuid, *uid) != 0 {
                     not_spawned();
                 }
             }

@@ -15,7 +15,7 @@ impl Daemon {
         self.core.get_state()?;
         let exists = self.log.path().is_some_and(|p| p.exists());
         if !exists {
-            return Err(Fault::new(FaultCode::NoFile, ""));
+            return Err(Fault::bare(FaultCode::NoFile));
         }
         match self.log.clear() {
             Ok(()) => {
@@ -27,7 +27,7 @@ impl Daemon {
                     target: LogTarget::Main,
                     error: e.python_text(),
                 });
-                Err(Fault::new(FaultCode::Failed, ""))
+                Err(Fault::bare(FaultCode::Failed))
             }
         }
     }

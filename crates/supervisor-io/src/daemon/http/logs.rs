@@ -24,13 +24,12 @@ impl Daemon {
     /// `readLog(offset, length)`.
     pub(super) fn read_main_log(&self, offset: i64, length: i64) -> Answer {
         let Some(path) = self.log.path().filter(|p| p.exists()) else {
-            // 4.3 shows `options.logfile`: the path, or `syslog`.
-            let shown = match (&self.config.supervisord.logfile, self.log.path()) {
-                (_, Some(p)) => p.display().to_string(),
-                (config::MainLogFile::Syslog, None) => "syslog".into(),
-                (config::MainLogFile::Path(_), None) => "None".into(),
-            };
-            return Err(Fault::new(FaultCode::NoFile, shown));
+            // 4.3 shows `options.logfile`: the path, or `syslog`; none at all is a bare fault.
+            return Err(match (&self.config.supervisord.logfile, self.log.path()) {
+                (_, Some(p)) => Fault::new(FaultCode::NoFile, p.display().to_string()),
+                (config::MainLogFile::Syslog, None) => Fault::new(FaultCode::NoFile, "syslog"),
+                (config::MainLogFile::Path(_), None) => Fault::bare(FaultCode::NoFile),
+            });
         };
         read_file(path, offset, length).map(|bytes| Value::String(logread::log_text(&bytes)))
     }
@@ -52,12 +51,14 @@ impl Daemon {
             .get(id)
             .and_then(|p| p.logfiles.get(channel(stream)).cloned());
         let Some(path) = path.filter(|p| p.exists()) else {
-            let shown = self
+            // `RPCError(NO_FILE, logfile)`: bare when the channel has no log file at all.
+            return Err(self
                 .table
                 .get(id)
                 .and_then(|p| p.logfiles.get(channel(stream)))
-                .map_or("None".into(), |p| p.display().to_string());
-            return Err(Fault::new(FaultCode::NoFile, shown));
+                .map_or(Fault::bare(FaultCode::NoFile), |p| {
+                    Fault::new(FaultCode::NoFile, p.display().to_string())
+                }));
         };
         read_file(&path, offset, length).map(|bytes| Value::String(logread::log_text(&bytes)))
     }
@@ -110,7 +111,7 @@ fn channel(stream: Stream) -> Channel {
 
 /// `options.readFile`: BAD_ARGUMENTS from the range rules, FAILED on an OS error.
 fn read_file(path: &Path, offset: i64, length: i64) -> Result<Vec<u8>, Fault> {
-    let failed = |_| Fault::new(FaultCode::Failed, "");
+    let failed = |_| Fault::bare(FaultCode::Failed);
     let mut file = File::open(path).map_err(failed)?;
     let size = file.metadata().map_err(failed)?.len();
     let (start, len) = logread::read_range(offset, length, size)?;
