@@ -152,22 +152,6 @@ pub const ALLOWED: &[Allowed] = &[
          during a shutdown; ours faults SHUTDOWN_STATE",
     ),
     bug(
-        "xmlrpc_diff.py info",
-        "getProcessInfo ''",
-        "4.3 formats an empty extra as 'BAD_NAME: ' (trailing colon+space); ours drops it",
-    ),
-    bug(
-        "xmlrpc_diff.py signals",
-        "signal sleeper ''",
-        "4.3 answers 'BAD_SIGNAL: ' for an empty signal; ours 'BAD_SIGNAL'",
-    ),
-    bug(
-        "xmlrpc_diff.py logs",
-        "readProcessStderrLog binary (none: redirect)",
-        "no stderr log: 4.3 says 'NO_FILE' (RPCError(NO_FILE, None) adds no extra); ours \
-         'NO_FILE: None' (spec §3.5's '<path or None>' is wrong on this point)",
-    ),
-    bug(
         "xmlrpc_diff.py logs",
         "readLog after clearLog",
         "after clearLog ours writes 'INFO reopening log file' into the new main log; 4.3's \
@@ -178,16 +162,6 @@ pub const ALLOWED: &[Allowed] = &[
         "readLog whole (normalised lines)",
         "startup order in the main log: 4.3 logs every 'spawned:' line, then the 'success:' \
          lines of startsecs=0 programs on the next pass; ours interleaves them per process",
-    ),
-    bug(
-        "xmlrpc_diff.py stdin",
-        "send cat int",
-        "4.3: 'INCORRECT_PARAMETERS: 5' (the repr of the bad chars); ours without the detail",
-    ),
-    bug(
-        "xmlrpc_diff.py stdin",
-        "send cat list",
-        "4.3: \"INCORRECT_PARAMETERS: ['a']\"; ours without the detail",
     ),
     bug(
         "xmlrpc_diff.py reload",

@@ -209,14 +209,14 @@ pub fn list_methods(ns: Namespaces) -> Vec<&'static str> {
 pub fn method_help(ns: Namespaces, name: &str) -> Result<&'static str, Fault> {
     published(ns, name)
         .map(|(_, _, doc)| *doc)
-        .ok_or_else(|| Fault::new(FaultCode::SignatureUnsupported, ""))
+        .ok_or_else(|| Fault::bare(FaultCode::SignatureUnsupported))
 }
 
 /// `system.methodSignature(name)`: `[return type, param types...]`.
 pub fn method_signature(ns: Namespaces, name: &str) -> Result<&'static [&'static str], Fault> {
     published(ns, name)
         .and_then(|(_, sig, _)| *sig)
-        .ok_or_else(|| Fault::new(FaultCode::SignatureUnsupported, ""))
+        .ok_or_else(|| Fault::bare(FaultCode::SignatureUnsupported))
 }
 
 type Entry = (&'static str, Option<&'static [&'static str]>, &'static str);
@@ -228,11 +228,11 @@ fn published(ns: Namespaces, name: &str) -> Option<&'static Entry> {
 }
 
 fn unknown() -> Fault {
-    Fault::new(FaultCode::UnknownMethod, "")
+    Fault::bare(FaultCode::UnknownMethod)
 }
 
 fn incorrect() -> Fault {
-    Fault::new(FaultCode::IncorrectParameters, "")
+    Fault::bare(FaultCode::IncorrectParameters)
 }
 
 /// Resolve `method` and validate `params` as 4.3's `traverse` would: only
@@ -401,7 +401,19 @@ fn supervisor_call(name: &str, p: &[Value]) -> Result<Call, Fault> {
         "tailProcessStderrLog" => tail(Stderr, p),
         "clearProcessLogs" | "clearProcessLog" => one(p).map(Call::ClearProcessLogs),
         "clearAllProcessLogs" => none(p, Call::ClearAllProcessLogs),
-        "sendProcessStdin" => two(p).map(|(name, chars)| Call::SendProcessStdin { name, chars }),
+        // 4.3 checks `chars` before the name: `RPCError(INCORRECT_PARAMETERS, chars)`, so the
+        // fault carries `str(chars)` (`INCORRECT_PARAMETERS: 5`, `... : ['a']`).
+        "sendProcessStdin" => match p {
+            [n, Value::String(chars)] => Ok(Call::SendProcessStdin {
+                name: string(n)?,
+                chars: chars.clone(),
+            }),
+            [_, other] => Err(match py_str(other) {
+                Some(text) => Fault::new(FaultCode::IncorrectParameters, text),
+                None => incorrect(),
+            }),
+            _ => Err(incorrect()),
+        },
         "sendRemoteCommEvent" => {
             two(p).map(|(kind, data)| Call::SendRemoteCommEvent { kind, data })
         }
@@ -411,6 +423,65 @@ fn supervisor_call(name: &str, p: &[Value]) -> Result<Call, Fault> {
         "getMonitorResult" => one(p).map(Call::GetMonitorResult),
         "getEventCounts" => none(p, Call::GetEventCounts),
         _ => Err(unknown()),
+    }
+}
+
+/// Python's `str(v)` of an unmarshalled value, as `RPCError(code, v)` prints it; `None` for
+/// `None` (a bare fault).
+fn py_str(v: &Value) -> Option<String> {
+    match v {
+        Value::Nil => None,
+        Value::String(s) | Value::DateTime(s) => Some(s.clone()),
+        other => Some(py_repr(other)),
+    }
+}
+
+/// Python's `repr(v)` (lists and dicts show their items' reprs).
+fn py_repr(v: &Value) -> String {
+    match v {
+        Value::Int(i) => i.to_string(),
+        Value::Bool(b) => if *b { "True" } else { "False" }.to_string(),
+        Value::String(s) => supervisor_core::pyrepr::repr_str(s),
+        Value::Double(d) => py_float(*d),
+        Value::DateTime(s) => format!("<DateTime {}>", supervisor_core::pyrepr::repr_str(s)),
+        Value::Array(items) => {
+            format!(
+                "[{}]",
+                items.iter().map(py_repr).collect::<Vec<_>>().join(", ")
+            )
+        }
+        Value::Struct(members) => format!(
+            "{{{}}}",
+            members
+                .iter()
+                .map(|(k, v)| format!("{}: {}", supervisor_core::pyrepr::repr_str(k), py_repr(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Value::Nil => "None".to_string(),
+    }
+}
+
+/// Python's `repr(float)` for the common cases (`5.0`, `0.5`, `1e-05`, `inf`).
+fn py_float(d: f64) -> String {
+    if d.is_nan() {
+        "nan".into()
+    } else if d.is_infinite() {
+        if d > 0.0 { "inf" } else { "-inf" }.into()
+    } else if d == d.trunc() && d.abs() < 1e16 {
+        format!("{d:.1}")
+    } else if d.abs() >= 1e16 || d.abs() < 1e-4 {
+        // Python: exponent with at least two digits and a sign.
+        let s = format!("{d:e}");
+        match s.split_once('e') {
+            Some((m, e)) => {
+                let (sign, digits) = e.strip_prefix('-').map_or(("+", e), |d| ("-", d));
+                format!("{m}e{sign}{digits:0>2}")
+            }
+            None => s,
+        }
+    } else {
+        format!("{d}")
     }
 }
 
@@ -450,5 +521,38 @@ fn truthy(v: &Value) -> bool {
         Value::Array(a) => !a.is_empty(),
         Value::Struct(m) => !m.is_empty(),
         Value::Nil => false,
+    }
+}
+
+#[cfg(test)]
+mod fault_text_tests {
+    use super::*;
+
+    /// Recorded from supervisord 4.3.0: `sendProcessStdin('cat', 5)` and `('cat', ['a'])`.
+    #[test]
+    fn send_stdin_non_string_chars_fault_carries_str_of_the_value() {
+        let call = |chars: Value| {
+            parse_call(
+                Namespaces { supervisor: true },
+                "supervisor.sendProcessStdin",
+                &[Value::String("cat".into()), chars],
+            )
+        };
+        assert_eq!(
+            call(Value::Int(5)).unwrap_err().to_string(),
+            "INCORRECT_PARAMETERS: 5"
+        );
+        assert_eq!(
+            call(Value::Array(vec![Value::String("a".into())]))
+                .unwrap_err()
+                .to_string(),
+            "INCORRECT_PARAMETERS: ['a']"
+        );
+        assert_eq!(
+            call(Value::Nil).unwrap_err().to_string(),
+            "INCORRECT_PARAMETERS"
+        );
+        assert_eq!(py_float(1e-5), "1e-05");
+        assert_eq!(py_float(2.0), "2.0");
     }
 }

@@ -10,13 +10,13 @@ use supervisor_core::{Fault, FaultCode};
 pub fn read_range(offset: i64, length: i64, size: u64) -> Result<(u64, Option<u64>), Fault> {
     if offset < 0 {
         if length != 0 {
-            return Err(Fault::new(FaultCode::BadArguments, ""));
+            return Err(Fault::bare(FaultCode::BadArguments));
         }
         let back = offset.unsigned_abs();
         return Ok((size.saturating_sub(back), Some(back)));
     }
     if length < 0 {
-        return Err(Fault::new(FaultCode::BadArguments, ""));
+        return Err(Fault::bare(FaultCode::BadArguments));
     }
     let start = offset.unsigned_abs();
     Ok((start, (length != 0).then_some(length.unsigned_abs())))

@@ -32,7 +32,7 @@ impl Supervisor {
         match self.mood {
             SupervisorStateCode::Running | SupervisorStateCode::Fatal => Ok(()),
             SupervisorStateCode::Restarting | SupervisorStateCode::Shutdown => {
-                Err(fault(FaultCode::ShutdownState, ""))
+                Err(Fault::bare(FaultCode::ShutdownState))
             }
         }
     }

@@ -150,6 +150,6 @@ impl Supervisor {
 fn reply_shutdown(id: RequestId) -> Effect {
     Effect::Reply {
         id,
-        result: Err(Fault::new(FaultCode::ShutdownState, "")),
+        result: Err(Fault::bare(FaultCode::ShutdownState)),
     }
 }

@@ -294,31 +294,39 @@ impl FaultCode {
 }
 
 /// A fault for a caller: code plus the text after `NAME: ` in the XML-RPC faultString.
+///
+/// 4.3's `RPCError(code, extra)` writes `NAME: extra` whenever `extra` is not None — also
+/// for an empty string (`getProcessInfo('')` answers `BAD_NAME: `) — and a bare `NAME` only
+/// when no extra was given (`SHUTDOWN_STATE`, `UNKNOWN_METHOD`, a `readLog` range error).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fault {
     /// Which fault.
     pub code: FaultCode,
-    /// Detail (often the process name); empty for a bare fault.
-    pub detail: String,
+    /// Detail (often the process name); `None` for a bare fault.
+    pub detail: Option<String>,
 }
 
 impl Fault {
-    /// A fault with detail text.
+    /// A fault with detail text (`NAME: detail`, even when the detail is empty).
     pub fn new(code: FaultCode, detail: impl Into<String>) -> Self {
         Fault {
             code,
-            detail: detail.into(),
+            detail: Some(detail.into()),
         }
+    }
+
+    /// A fault without detail (`NAME`).
+    pub fn bare(code: FaultCode) -> Self {
+        Fault { code, detail: None }
     }
 }
 
 impl fmt::Display for Fault {
-    /// supervisord's faultString: `NAME: detail`, or just `NAME` without detail.
+    /// supervisord's faultString: `NAME: detail`, or just `NAME` for a bare fault.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.detail.is_empty() {
-            f.write_str(self.code.name())
-        } else {
-            write!(f, "{}: {}", self.code.name(), self.detail)
+        match &self.detail {
+            None => f.write_str(self.code.name()),
+            Some(detail) => write!(f, "{}: {}", self.code.name(), detail),
         }
     }
 }
@@ -394,6 +402,7 @@ mod tests {
             Fault::new(FaultCode::BadName, "x").to_string(),
             "BAD_NAME: x"
         );
-        assert_eq!(Fault::new(FaultCode::Success, "").to_string(), "SUCCESS");
+        assert_eq!(Fault::bare(FaultCode::Success).to_string(), "SUCCESS");
+        assert_eq!(Fault::new(FaultCode::BadName, "").to_string(), "BAD_NAME: ");
     }
 }
