@@ -137,8 +137,16 @@ class Recorder:
     def call(self, label, method, *args, via=None, both=False):
         """One call; `both` makes it over each transport (for calls with no effect)."""
         if both:
-            outcomes = [self.raw_call(t, method, args) for t in ('tcp', 'unix')]
-            if outcomes[0] != outcomes[1]:
+            # Compared after normalisation, and asked again (bounded) when they differ:
+            # two calls a moment apart can straddle an uptime second or a state change of a
+            # process that is still settling, in Python's daemon as in ours.
+            for _ in range(5):
+                outcomes = [self.raw_call(t, method, args) for t in ('tcp', 'unix')]
+                seen = [self.norm.value(o) for o in outcomes]
+                if seen[0] == seen[1]:
+                    break
+                time.sleep(0.05)
+            if seen[0] != seen[1]:
                 self.emit(label, {'transports_differ': outcomes})
             else:
                 self.emit(label, outcomes[0])
