@@ -146,12 +146,6 @@ pub const ALLOWED: &[Allowed] = &[
          UNKNOWN_METHOD)",
     ),
     bug(
-        "xmlrpc_diff.py lifecycle",
-        "sendRemoteCommEvent while shutting down",
-        "4.3's sendRemoteCommEvent does not check the state (spec §3.5) and answers True \
-         during a shutdown; ours faults SHUTDOWN_STATE",
-    ),
-    bug(
         "xmlrpc_diff.py logs",
         "readLog after clearLog",
         "after clearLog ours writes 'INFO reopening log file' into the new main log; 4.3's \

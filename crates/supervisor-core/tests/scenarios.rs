@@ -28,6 +28,7 @@ mod scenarios {
     mod poll_timeout_and_clock;
     mod process_info_descriptions;
     mod random_traces_keep_invariants;
+    mod remote_comm_event_during_shutdown;
     mod running_exit_expected_or_not;
     mod shutdown_order;
     mod shutdown_waits_for_buffered_events;
