@@ -5,6 +5,7 @@
 mod cli;
 mod ctl;
 mod daemon_mode;
+mod hardening;
 mod listeners;
 mod overrides;
 mod reload;

@@ -4,6 +4,7 @@
 //! own temp dir and waits with a deadline, never on a fixed sleep.
 
 mod daemon_harness;
+mod http_client;
 mod http_harness;
 
 mod http_auth;
