@@ -73,8 +73,6 @@ fn responses_are_byte_identical_to_python_xmlrpc_client() {
 }
 
 #[test]
-#[ignore = "bug: doubles with an exponent are written Rust's way (2.5e299, 1e-5), Python \
-            writes 2.5e+299 and 1e-05 (no supervisord method returns a double today)"]
 fn doubles_are_byte_identical_to_python_xmlrpc_client() {
     against_python(true);
 }
