@@ -1,8 +1,9 @@
 //! Binding the `[unix_http_server]` and `[inet_http_server]` sockets as 4.3's
 //! `make_http_servers` does: TCP with SO_REUSEADDR and a backlog of 1024; a unix
-//! socket bound under a temporary name, chmod'ed, hard-linked to its path (so a live
-//! server's socket is never replaced), a stale one detected by connecting to it and
-//! unlinked (`Unlinking stale socket <file>` on stderr), then chown'ed.
+//! socket bound under a temporary name (created with mode 0, whatever the umask),
+//! chmod'ed, hard-linked to its path (so a live server's socket is never replaced),
+//! a stale one detected by connecting to it and unlinked (`Unlinking stale socket
+//! <file>` on stderr), then chown'ed.
 
 use std::io::Write as _;
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
@@ -117,6 +118,11 @@ fn bind_linked(file: &Path, temp: &Path, chmod: i64) -> Result<UnixListener, Str
     )
     .map_err(socket_error)?;
     let addr = UnixAddr::new(temp).map_err(socket_error)?;
+    // Linux creates the socket file with the socket inode's mode less the umask
+    // (0777 & ~umask: world-connectable under `umask 000` until the chmod below).
+    // Mode 0 first, so the temporary name is never connectable by anyone but root;
+    // best effort: where fchmod of a socket is refused, the window is 4.3's.
+    let _ = nix::sys::stat::fchmod(&fd, nix::sys::stat::Mode::empty());
     bind(fd.as_raw_fd(), &addr).map_err(socket_error)?;
     listen(&fd, Backlog::new(1024).unwrap_or(Backlog::MAXCONN)).map_err(socket_error)?;
     {
