@@ -1,1 +1,517 @@
-//! See `tests/hardening.rs`.
+//! See `tests/hardening.rs`. One test per rule of the security model (README,
+//! "Security"), each against the real `supervisord` binary:
+//!
+//! - the unix socket is the access control: mode 0700 by default whatever the umask,
+//!   `chmod=` and `chown=` honoured, checked by connecting as `nobody`;
+//! - authentication on every path of both servers, nothing leaked to a refused client;
+//! - method names restricted as 4.3's CVE-2017-11610 fix (answers pinned from 4.3.0);
+//! - request size limits, and a refused or slow client never stops the others.
+//!
+//! The constant-time comparison is a unit test in `crates/rpc/src/auth.rs`: a test
+//! cannot time it honestly.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::net::UnixStream;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use super::client::{self, s};
+use crate::util::{BIN, DEADLINE, Running, config_text, tempdir, wait_for, write};
+
+const CTL: &str = env!("CARGO_BIN_EXE_supervisorctl");
+
+/// A port that was free a moment ago.
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
+    listener.local_addr().expect("local addr").port()
+}
+
+/// Start `supervisord -n -c conf` under `umask 000`, the most permissive umask: every
+/// mode checked below must then come from the daemon, not from the umask.
+fn start_umask_000(dir: &Path, conf: &Path) -> Running {
+    let child = Command::new("/bin/sh")
+        .arg("-c")
+        .arg("umask 000; exec \"$0\" -n -c \"$1\"")
+        .arg(BIN)
+        .arg(conf)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn supervisord");
+    Running {
+        child,
+        log: dir.join("supervisord.log"),
+    }
+}
+
+/// Wait until the unix server at `sock` answers `supervisor.getPID`.
+fn wait_serving(sock: &Path) {
+    wait_for(&format!("the unix server {}", sock.display()), || {
+        UnixStream::connect(sock).is_ok()
+    });
+}
+
+/// `stat`: permission bits, uid, gid.
+fn mode_owner(path: &Path) -> (u32, u32, u32) {
+    let m = std::fs::metadata(path).unwrap_or_else(|e| panic!("stat {}: {e}", path.display()));
+    (m.permissions().mode() & 0o7777, m.uid(), m.gid())
+}
+
+/// `supervisorctl -s unix://<sock> pid` run as `uid:gid` (std drops supplementary
+/// groups when root sets a uid):
+/// stdout and stderr together, and whether it printed a pid.
+fn ctl_pid_as(sock: &Path, uid: u32, gid: u32) -> (String, bool) {
+    let out = Command::new(CTL)
+        .arg("-s")
+        .arg(format!("unix://{}", sock.display()))
+        .arg("pid")
+        .uid(uid)
+        .gid(gid)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run supervisorctl");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pid = text.trim().parse::<u32>().is_ok();
+    (text, pid)
+}
+
+/// `nobody` and `nogroup`, as ids.
+fn nobody() -> Option<(u32, u32)> {
+    let user = nix::unistd::User::from_name("nobody").ok().flatten()?;
+    let group = nix::unistd::Group::from_name("nogroup").ok().flatten()?;
+    Some((user.uid.as_raw(), group.gid.as_raw()))
+}
+
+/// The socket file is the unix server's access control: 0700 by default whatever the
+/// umask (4.3's default), `chmod=` and `chown=` honoured; `nobody` cannot connect to
+/// a 0700 root socket and can once the socket is its own or 0777. The main log and
+/// pidfile follow the umask as 4.3's (0666 under `umask 000` in the foreground, 0644
+/// under the 022 a daemonizing supervisord sets); AUTO child logs are 0600 always.
+#[test]
+fn unix_socket_mode_0700_by_default_chmod_and_chown_honoured() {
+    if !nix::unistd::geteuid().is_root() {
+        eprintln!("skipped: chown= and connecting as nobody need root (CI runs as root)");
+        return;
+    }
+    let Some((nobody_uid, nogroup_gid)) = nobody() else {
+        eprintln!("skipped: no nobody user or nogroup group on this machine");
+        return;
+    };
+    // (config lines, expected mode, expected owner, whether nobody may connect)
+    let cases: [(&str, u32, (u32, u32), bool); 4] = [
+        ("", 0o700, (0, 0), false),
+        ("chmod=0770\n", 0o770, (0, 0), false),
+        ("chmod=0777\n", 0o777, (0, 0), true),
+        (
+            "chown=nobody:nogroup\n",
+            0o700,
+            (nobody_uid, nogroup_gid),
+            true,
+        ),
+    ];
+    for (lines, mode, owner, nobody_may) in cases {
+        let dir = tempdir();
+        // nobody must be able to reach the socket through its directory.
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o711))
+            .expect("chmod temp dir");
+        let sock = dir.path().join("supervisor.sock");
+        let conf = write(
+            dir.path(),
+            "supervisord.conf",
+            &config_text(
+                dir.path(),
+                &format!(
+                    "[unix_http_server]\nfile={}\n{lines}\
+                     [rpcinterface:supervisor]\n\
+                     supervisor.rpcinterface_factory=supervisor.rpcinterface:make_main_rpcinterface\n\
+                     [program:cat]\ncommand=cat\nstartsecs=0\n",
+                    sock.display()
+                ),
+            ),
+        );
+        let daemon = start_umask_000(dir.path(), &conf);
+        wait_serving(&sock);
+        daemon.wait_log("success: cat entered RUNNING state");
+        assert_eq!(
+            mode_owner(&sock),
+            (mode, owner.0, owner.1),
+            "socket mode and owner for {lines:?}"
+        );
+        let (text, connected) = ctl_pid_as(&sock, nobody_uid, nogroup_gid);
+        assert_eq!(
+            connected, nobody_may,
+            "nobody connecting to the socket for {lines:?}: {text}"
+        );
+        if !nobody_may {
+            assert!(text.contains("Permission denied"), "{lines:?}: {text}");
+        }
+        let (text, connected) = ctl_pid_as(&sock, 0, 0);
+        assert!(connected, "root connecting for {lines:?}: {text}");
+        if lines.is_empty() {
+            // The temporary name the socket was bound under is gone.
+            let names: Vec<PathBuf> = std::fs::read_dir(dir.path())
+                .expect("read temp dir")
+                .map(|e| e.expect("dir entry").path())
+                .filter(|p| p.to_string_lossy().contains("supervisor.sock."))
+                .collect();
+            assert!(names.is_empty(), "{names:?}");
+            // The files' modes, as 4.3.0 makes them under umask 000 with -n.
+            assert_eq!(mode_owner(&dir.path().join("supervisord.log")).0, 0o666);
+            assert_eq!(mode_owner(&dir.path().join("supervisord.pid")).0, 0o666);
+            let autologs: Vec<(PathBuf, u32)> = std::fs::read_dir(dir.path())
+                .expect("read temp dir")
+                .map(|e| e.expect("dir entry").path())
+                .filter(|p| p.to_string_lossy().contains("---supervisor-"))
+                .map(|p| {
+                    let m = mode_owner(&p).0;
+                    (p, m)
+                })
+                .collect();
+            assert_eq!(autologs.len(), 2, "{autologs:?}");
+            assert!(autologs.iter().all(|(_, m)| *m == 0o600), "{autologs:?}");
+        }
+    }
+}
+
+/// Where a daemon listens.
+#[derive(Debug, Clone)]
+enum Target {
+    Unix(PathBuf),
+    Tcp(u16),
+}
+
+/// A raw connection whose writes may fail (the daemon may answer and close before a
+/// big request is sent) and whose reads have a deadline.
+enum Raw {
+    Unix(UnixStream),
+    Tcp(TcpStream),
+}
+
+impl Raw {
+    fn open(target: &Target) -> Raw {
+        let raw = match target {
+            Target::Unix(p) => Raw::Unix(UnixStream::connect(p).expect("connect unix")),
+            Target::Tcp(port) => {
+                Raw::Tcp(TcpStream::connect(("127.0.0.1", *port)).expect("connect tcp"))
+            }
+        };
+        let timeout = Some(DEADLINE);
+        match &raw {
+            Raw::Unix(s) => s.set_read_timeout(timeout).expect("timeout"),
+            Raw::Tcp(s) => s.set_read_timeout(timeout).expect("timeout"),
+        }
+        raw
+    }
+
+    /// Send what the daemon takes; false once it refused more (closed).
+    fn send(&mut self, bytes: &[u8]) -> bool {
+        match self {
+            Raw::Unix(s) => s.write_all(bytes).is_ok(),
+            Raw::Tcp(s) => s.write_all(bytes).is_ok(),
+        }
+    }
+
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Raw::Unix(s) => s.read(buf),
+            Raw::Tcp(s) => s.read(buf),
+        }
+    }
+
+    /// Read until the daemon closes the connection (panics at the deadline: a refused
+    /// client must be disconnected). A reset after the answer counts as the close.
+    fn read_to_close(&mut self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut buf = [0u8; 65536];
+        loop {
+            match self.read(&mut buf) {
+                Ok(0) => return out,
+                Ok(n) => out.extend_from_slice(&buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return out,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => panic!(
+                    "no close from the daemon ({e}); read so far: {:?}",
+                    String::from_utf8_lossy(&out)
+                ),
+            }
+        }
+    }
+
+    /// Read until a whole response head arrived (for streams that never end).
+    fn read_head(&mut self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !out.windows(4).any(|w| w == b"\r\n\r\n") {
+            match self.read(&mut buf) {
+                Ok(0) => panic!("EOF before a head: {:?}", String::from_utf8_lossy(&out)),
+                Ok(n) => out.extend_from_slice(&buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => panic!("no head ({e}): {:?}", String::from_utf8_lossy(&out)),
+            }
+        }
+        out
+    }
+}
+
+/// The status code of a raw response.
+fn status_of(response: &[u8]) -> u16 {
+    let text = String::from_utf8_lossy(response);
+    text.split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status line in {text:?}"))
+}
+
+/// `Authorization: Basic base64(user:password)`.
+fn basic(user_password: &str) -> String {
+    format!(
+        "Authorization: Basic {}\r\n",
+        rpc::auth::base64_encode(user_password.as_bytes())
+    )
+}
+
+/// A minimal `supervisor.getPID` call with `headers` (each ending in CRLF).
+fn rpc_call(method: &str, headers: &str) -> Vec<u8> {
+    client::rpc_request(method, &[], headers)
+}
+
+/// A secret only the program's log and the daemon's pages hold.
+const SECRET_PROGRAM: &str = "secretprogram";
+const SECRET_LINE: &str = "s3cr3t-log-line";
+const USER: &str = "admin";
+const PASSWORD: &str = "pa:ss word";
+
+/// One daemon with a password on both servers: the unix server's in cleartext, the
+/// inet server's as `{SHA}` (the same password).
+fn daemon_with_auth(dir: &Path) -> (Running, Target, Target) {
+    let sock = dir.join("supervisor.sock");
+    let port = free_port();
+    let sha = rpc::auth::sha1_hex(PASSWORD.as_bytes());
+    let conf = write(
+        dir,
+        "supervisord.conf",
+        &config_text(
+            dir,
+            &format!(
+                "[unix_http_server]\nfile={}\nusername={USER}\npassword={PASSWORD}\n\
+                 [inet_http_server]\nport=127.0.0.1:{port}\nusername={USER}\npassword={{SHA}}{sha}\n\
+                 [rpcinterface:supervisor]\n\
+                 supervisor.rpcinterface_factory=supervisor.rpcinterface:make_main_rpcinterface\n\
+                 [program:{SECRET_PROGRAM}]\ncommand=sh -c 'echo {SECRET_LINE}; echo {SECRET_LINE} >&2; exec sleep 1000'\n\
+                 startsecs=0\n",
+                sock.display()
+            ),
+        ),
+    );
+    let daemon = Running::start(dir, &conf, &dir.join("supervisord.log"), &[]);
+    daemon.wait_log(&format!("success: {SECRET_PROGRAM} entered RUNNING state"));
+    let stdout_log = || {
+        std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.starts_with(&format!("{SECRET_PROGRAM}-stdout"))
+                    && crate::util::read(&e.path()).contains(SECRET_LINE)
+            })
+    };
+    wait_for("the program's line in its stdout log", stdout_log);
+    (daemon, Target::Unix(sock), Target::Tcp(port))
+}
+
+/// Every path the servers answer, as raw requests; `{auth}` is where the
+/// `Authorization` header goes. (what, request, what the right credentials get: the
+/// status, and a text the answer then holds)
+fn every_path() -> Vec<(&'static str, String, u16, &'static str)> {
+    let get = |path: &str| format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n{{auth}}\r\n");
+    let rpc = String::from_utf8(rpc_call("supervisor.getAllProcessInfo", "{auth}"))
+        .expect("utf-8 request");
+    vec![
+        ("POST /RPC2", rpc, 200, SECRET_PROGRAM),
+        (
+            "logtail",
+            get(&format!("/logtail/{SECRET_PROGRAM}")),
+            200,
+            SECRET_LINE,
+        ),
+        (
+            "logtail stderr",
+            get(&format!("/logtail/{SECRET_PROGRAM}/stderr")),
+            200,
+            SECRET_LINE,
+        ),
+        ("mainlogtail", get("/mainlogtail"), 200, SECRET_PROGRAM),
+        ("status page", get("/"), 200, SECRET_PROGRAM),
+        ("index.html", get("/index.html"), 200, SECRET_PROGRAM),
+        (
+            "tail page",
+            get(&format!("/tail.html?processname={SECRET_PROGRAM}")),
+            200,
+            SECRET_LINE,
+        ),
+        ("stylesheet", get("/stylesheets/supervisor.css"), 200, "{"),
+        ("image", get("/images/icon.png"), 200, "PNG"),
+        ("ok.html", get("/ok.html"), 200, "OK"),
+        ("unknown path", get("/nothing/here"), 404, "Error code 404"),
+        (
+            "HEAD",
+            "HEAD /stylesheets/supervisor.css HTTP/1.1\r\nHost: localhost\r\n{auth}\r\n".into(),
+            200,
+            "text/css",
+        ),
+        (
+            "PUT",
+            "PUT /index.html HTTP/1.1\r\nHost: localhost\r\n{auth}Content-Length: 0\r\n\r\n".into(),
+            400,
+            "Error code 400",
+        ),
+        (
+            // A state-changing form post without the page's token: refused even
+            // with the password (the web UI's CSRF guard).
+            "POST action",
+            format!(
+                "POST /index.html?processname={SECRET_PROGRAM}&action=stop HTTP/1.1\r\nHost: localhost\r\n{{auth}}Content-Length: 0\r\n\r\n"
+            ),
+            403,
+            "token",
+        ),
+        (
+            "DELETE",
+            "DELETE /RPC2 HTTP/1.1\r\nHost: localhost\r\n{auth}\r\n".into(),
+            400,
+            "Error code 400",
+        ),
+        (
+            "OPTIONS",
+            "OPTIONS /RPC2 HTTP/1.1\r\nHost: localhost\r\n{auth}\r\n".into(),
+            400,
+            "Error code 400",
+        ),
+    ]
+}
+
+/// Authentication is checked before anything else on every path of both servers
+/// (RPC, log tails, web UI pages, static files, unknown paths, every method): no,
+/// wrong, or half-right credentials get medusa's 401 (a malformed Basic token its
+/// 400) and the connection closes; the answer holds nothing of the daemon's (no
+/// process name, no log line). The right credentials get through on both servers,
+/// the inet one with a `{SHA}` password.
+#[test]
+fn auth_enforced_on_every_path_of_both_servers() {
+    let dir = tempdir();
+    let (daemon, unix, tcp) = daemon_with_auth(dir.path());
+    let sha = rpc::auth::sha1_hex(PASSWORD.as_bytes());
+    let refused: Vec<(&str, String, u16)> = vec![
+        ("no credentials", String::new(), 401),
+        ("wrong user", basic(&format!("root:{PASSWORD}")), 401),
+        ("wrong password", basic(&format!("{USER}:pa:ss wor")), 401),
+        (
+            "password with a suffix",
+            basic(&format!("{USER}:{PASSWORD}x")),
+            401,
+        ),
+        ("empty password", basic(&format!("{USER}:")), 401),
+        ("no colon", basic(&format!("{USER}{PASSWORD}")), 401),
+        (
+            "the {SHA} form as password",
+            basic(&format!("{USER}:{{SHA}}{sha}")),
+            401,
+        ),
+        ("the hash as password", basic(&format!("{USER}:{sha}")), 401),
+        ("user case", basic(&format!("ADMIN:{PASSWORD}")), 401),
+        (
+            "another scheme",
+            format!(
+                "Authorization: Bearer {}\r\n",
+                rpc::auth::base64_encode(format!("{USER}:{PASSWORD}").as_bytes())
+            ),
+            401,
+        ),
+        ("no token", "Authorization: Basic\r\n".into(), 401),
+        (
+            "malformed token",
+            "Authorization: Basic !!!d\r\n".into(),
+            400,
+        ),
+    ];
+    for target in [&unix, &tcp] {
+        for (path, request, _, _) in every_path() {
+            for (what, auth, status) in &refused {
+                let mut raw = Raw::open(target);
+                raw.send(request.replace("{auth}", auth).as_bytes());
+                // Closed after the answer, whatever the keep-alive rules.
+                let answer = raw.read_to_close();
+                let text = String::from_utf8_lossy(&answer);
+                assert_eq!(
+                    status_of(&answer),
+                    *status,
+                    "{target:?} {path}, {what}: {text}"
+                );
+                if *status == 401 {
+                    assert!(
+                        text.contains("WWW-Authenticate: Basic realm=\"default\""),
+                        "{target:?} {path}, {what}: {text}"
+                    );
+                }
+                for secret in [SECRET_PROGRAM, SECRET_LINE, "methodResponse", "<html"] {
+                    assert!(
+                        !text.contains(secret),
+                        "{target:?} {path}, {what}: leaked {secret:?}: {text}"
+                    );
+                }
+            }
+        }
+    }
+    let good = basic(&format!("{USER}:{PASSWORD}"));
+    for target in [&unix, &tcp] {
+        for (path, request, status, holds) in every_path() {
+            let mut raw = Raw::open(target);
+            let auth = format!("{good}Connection: close\r\n");
+            raw.send(request.replace("{auth}", &auth).as_bytes());
+            let mut answer = raw.read_head();
+            assert_eq!(
+                status_of(&answer),
+                status,
+                "{target:?} {path}: {}",
+                String::from_utf8_lossy(&answer)
+            );
+            // Read on until the expected text arrived (log streams never end).
+            let mut buf = [0u8; 65536];
+            while !String::from_utf8_lossy(&answer).contains(holds) {
+                match raw.read(&mut buf) {
+                    Ok(0) | Err(_) => panic!(
+                        "{target:?} {path}: no {holds:?} in {}",
+                        String::from_utf8_lossy(&answer)
+                    ),
+                    Ok(n) => answer.extend_from_slice(&buf[..n]),
+                }
+            }
+        }
+    }
+    // The refused form posts (and the tokenless one with the password) stopped nothing.
+    let Target::Unix(sock) = &unix else {
+        unreachable!("the first target is the unix socket")
+    };
+    let mut c = client::unix(sock);
+    c.send(&client::rpc_request(
+        "supervisor.getProcessInfo",
+        &[&s(SECRET_PROGRAM)],
+        &good,
+    ));
+    let info = c.response().text();
+    assert!(
+        info.contains("<name>statename</name>\n<value><string>RUNNING</string>"),
+        "{info}"
+    );
+    drop(daemon);
+}
