@@ -61,8 +61,12 @@ pub fn check(request: &Request, credentials: Option<&Credentials>) -> AuthVerdic
     }
 }
 
-/// Equality whose time depends only on the lengths, never on where bytes differ.
+/// Equality whose time depends only on the lengths (it walks the longer of the two),
+/// never on where bytes differ: a guess shorter than the secret takes as long as
+/// the secret is, so the secret's length can leak, its bytes cannot.
 pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    #[cfg(test)]
+    tests::CT_EQ_CALLS.with(|c| c.set(c.get() + 1));
     let mut diff = u8::from(a.len() != b.len());
     for i in 0..a.len().max(b.len()) {
         diff |= a.get(i).copied().unwrap_or(0) ^ b.get(i).copied().unwrap_or(0xff);
@@ -183,6 +187,12 @@ pub fn sha1_hex(data: &[u8]) -> String {
 mod tests {
     use super::*;
     use crate::http::Version;
+    use std::cell::Cell;
+
+    thread_local! {
+        /// How many times [`ct_eq`] ran on this thread (tests run on their own threads).
+        pub(super) static CT_EQ_CALLS: Cell<usize> = const { Cell::new(0) };
+    }
 
     fn req(auth: Option<&str>) -> Request {
         Request {
@@ -270,5 +280,69 @@ mod tests {
             check(&req(Some("Basic !!!d")), Some(&plain)),
             AuthVerdict::Malformed
         );
+    }
+
+    #[test]
+    fn ct_eq_is_equality() {
+        let cases: [(&[u8], &[u8], bool); 9] = [
+            (b"", b"", true),
+            (b"secret", b"secret", true),
+            (b"secret", b"secreT", false),
+            (b"secret", b"Secret", false),
+            (b"secret", b"secre", false),
+            (b"secre", b"secret", false),
+            (b"secret", b"", false),
+            (b"", b"secret", false),
+            // A longer input whose extra bytes are what the padding uses.
+            (b"ab", b"ab\xff", false),
+        ];
+        for (a, b, equal) in cases {
+            assert_eq!(ct_eq(a, b), equal, "{a:?} {b:?}");
+            assert_eq!(ct_eq(b, a), equal, "{b:?} {a:?}");
+        }
+        for i in 0..6 {
+            let mut other = *b"secret";
+            other[i] ^= 1;
+            assert!(!ct_eq(b"secret", &other), "differs at {i}");
+        }
+        assert!(!ct_eq(b"\0", b""));
+        assert!(!ct_eq(b"", b"\0"));
+    }
+
+    /// Whatever is wrong, `check` compares both the user and the password with
+    /// [`ct_eq`] (a wrong user does not skip the password: no early answer tells a
+    /// valid user name apart), for cleartext and `{SHA}` passwords. Timing itself
+    /// cannot be measured honestly in a test; this pins that the comparisons are
+    /// the constant-time ones.
+    #[test]
+    fn check_compares_user_and_password_with_ct_eq() {
+        let plain = Credentials {
+            username: "user".into(),
+            password: "password".into(),
+        };
+        let sha = Credentials {
+            username: "user".into(),
+            password: format!("{{SHA}}{}", sha1_hex(b"password")),
+        };
+        let basic = |s: &str| format!("Basic {}", base64_encode(s.as_bytes()));
+        for creds in [&plain, &sha] {
+            for (pair, verdict) in [
+                ("user:password", AuthVerdict::Allowed),
+                ("user:passwore", AuthVerdict::Unauthorized),
+                ("usex:password", AuthVerdict::Unauthorized),
+                ("x:y", AuthVerdict::Unauthorized),
+                ("user:password:", AuthVerdict::Unauthorized),
+                (":", AuthVerdict::Unauthorized),
+            ] {
+                let before = CT_EQ_CALLS.with(Cell::get);
+                assert_eq!(
+                    check(&req(Some(&basic(pair))), Some(creds)),
+                    verdict,
+                    "{pair}"
+                );
+                let calls = CT_EQ_CALLS.with(Cell::get) - before;
+                assert_eq!(calls, 2, "{pair}: ct_eq ran {calls} times");
+            }
+        }
     }
 }
