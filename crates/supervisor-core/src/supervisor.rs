@@ -111,7 +111,7 @@ impl Supervisor {
             core.route(&mut fx, &mut cursor);
         }
         fx.push(Effect::Event(Event::SupervisorRunning));
-        core.step(now, &mut fx, &mut cursor);
+        core.step(now, true, &mut fx, &mut cursor);
         (core, fx)
     }
 
@@ -121,6 +121,7 @@ impl Supervisor {
         let now = self.clamp(now);
         let mut fx = Vec::new();
         let mut cursor = 0;
+        let promote = !matches!(input, Input::Spawned { .. });
         match input {
             Input::CommandChecked { check, result } => {
                 self.on_command_checked(check, result, now, &mut fx);
@@ -200,7 +201,7 @@ impl Supervisor {
                 );
             }
         }
-        self.step(now, &mut fx, &mut cursor);
+        self.step(now, promote, &mut fx, &mut cursor);
         fx
     }
 
@@ -349,14 +350,14 @@ impl Supervisor {
     /// The transition pass run after every input (4.3's per-iteration `transition()` of
     /// every group, then its shutdown bookkeeping), with the event system's pass after
     /// each half: events of this call reach READY listeners in this call.
-    fn step(&mut self, now: Now, fx: &mut Vec<Effect>, cursor: &mut usize) {
+    fn step(&mut self, now: Now, promote: bool, fx: &mut Vec<Effect>, cursor: &mut usize) {
         let may_start = self.may_start();
         for i in 0..self.processes.len() {
             let id = self.processes[i].id;
             if !self.processes[i].active {
                 continue; // its group was removed
             }
-            self.apply(id, ProcEvent::Tick { may_start }, now, fx);
+            self.apply(id, ProcEvent::Tick { may_start, promote }, now, fx);
         }
         self.report_stops(now, fx);
         self.events_pass(now, fx, cursor);

@@ -37,6 +37,11 @@ pub(crate) enum ProcEvent<'a> {
     Tick {
         /// Whether supervisord is RUNNING or FATAL.
         may_start: bool,
+        /// Whether STARTING may become RUNNING on this pass: not on the pass that follows
+        /// a `Spawned` input. 4.3 spawns every due process in one pass of its loop and
+        /// promotes them on the next, so the main log shows all `spawned:` lines of a
+        /// pass before any `success:` line (startsecs=0 included).
+        promote: bool,
     },
     /// A stop request or a group stop at shutdown.
     Stop,
@@ -199,12 +204,12 @@ pub(crate) fn transition(p: &mut Process, event: ProcEvent<'_>, ctx: &mut Ctx<'_
         ) => {} // no pid in these states: the supervisor never routes an exit here
 
         // ---- deadlines, autostart, autorestart
-        (S::Stopped, E::Tick { may_start }) => {
+        (S::Stopped, E::Tick { may_start, .. }) => {
             if may_start && p.spec.autostart && p.history.laststart.is_none() {
                 spawn(p, ctx);
             }
         }
-        (S::Exited { expected }, E::Tick { may_start }) => {
+        (S::Exited { expected }, E::Tick { may_start, .. }) => {
             let restart = match p.spec.autorestart {
                 AutoRestart::Always => true,
                 AutoRestart::Unexpected => !expected,
@@ -214,7 +219,7 @@ pub(crate) fn transition(p: &mut Process, event: ProcEvent<'_>, ctx: &mut Ctx<'_
                 spawn(p, ctx); // EXITED -> STARTING at once: no delay (quirk §11 item 7)
             }
         }
-        (S::Backoff { retry_at }, E::Tick { may_start }) => {
+        (S::Backoff { retry_at }, E::Tick { may_start, .. }) => {
             if p.history.backoff > p.spec.startretries {
                 give_up(p, ctx);
                 ctx.log(LogLevel::Info, text::gave_up(&p.spec.name));
@@ -222,8 +227,8 @@ pub(crate) fn transition(p: &mut Process, event: ProcEvent<'_>, ctx: &mut Ctx<'_
                 spawn(p, ctx);
             }
         }
-        (S::Starting { pid, since }, E::Tick { .. }) => {
-            if now >= later(later(since, p.spec.startsecs), TICK) {
+        (S::Starting { pid, since }, E::Tick { promote, .. }) => {
+            if promote && now >= later(later(since, p.spec.startsecs), TICK) {
                 p.history.backoff = 0;
                 set_state(p, S::Running { pid }, ctx, true, Some(pid));
                 ctx.log(

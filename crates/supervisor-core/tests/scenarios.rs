@@ -31,6 +31,7 @@ mod scenarios {
     mod remote_comm_event_during_shutdown;
     mod running_exit_expected_or_not;
     mod shutdown_order;
+    mod spawned_lines_before_success_lines;
     mod shutdown_waits_for_buffered_events;
     mod start_request_faults;
     mod starting_to_running_after_startsecs;

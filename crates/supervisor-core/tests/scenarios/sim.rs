@@ -80,7 +80,7 @@ pub struct Sim {
     pub violations: Vec<String>,
     /// when true, forks "take a while": Spawned is held until `release_spawns`
     pub hold_spawns: bool,
-    held: Vec<(ProcessId, Pid)>,
+    pub held: Vec<(ProcessId, Pid)>,
     /// event options given to the core (set them in `with_setup`)
     pub event_spec: EventSpec,
     /// bytes written to each listener's stdin (by namespec), one entry per WriteStdin

@@ -10,18 +10,17 @@ use crate::errno::python_os_error;
 
 impl Daemon {
     /// `supervisor.clearLog()`: NO_FILE when there is no log file, FAILED when it cannot
-    /// be removed; otherwise removed and reopened (INFO `reopening log file`).
+    /// be removed; otherwise removed and reopened. The INFO `reopening log file` line is
+    /// written before the removal, as 4.3 does: the new log starts empty.
     pub(super) fn clear_main_log(&mut self) -> Result<(), Fault> {
         self.core.get_state()?;
         let exists = self.log.path().is_some_and(|p| p.exists());
         if !exists {
             return Err(Fault::bare(FaultCode::NoFile));
         }
+        self.log.log(LogLevel::Info, "reopening log file");
         match self.log.clear() {
-            Ok(()) => {
-                self.log.log(LogLevel::Info, "reopening log file");
-                Ok(())
-            }
+            Ok(()) => Ok(()),
             Err(e) => {
                 self.inputs.push_back(Input::LogClearFailed {
                     target: LogTarget::Main,
