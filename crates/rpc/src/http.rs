@@ -139,6 +139,12 @@ impl RequestParser {
         self.buf.len()
     }
 
+    /// The head of a request whose body is still arriving, so that a server can
+    /// refuse it (authentication) before reading the body, as medusa does.
+    pub fn pending_head(&self) -> Option<&Request> {
+        self.head.as_ref()
+    }
+
     /// The next complete request, `Ok(None)` if more bytes are needed. Call in a loop
     /// to drain pipelined requests.
     pub fn next_request(&mut self) -> Result<Option<Request>, HttpError> {

@@ -21,7 +21,21 @@ impl Daemon {
         while matches!(conn.busy, Busy::Idle) && !conn.closing && !conn.dead {
             match conn.parser.next_request() {
                 Ok(Some(request)) => self.handle_request(conn, request),
-                Ok(None) => return,
+                Ok(None) => {
+                    // A head whose body is still coming: refuse it now if its
+                    // credentials are wrong (medusa's auth_handler answers at the
+                    // head), so an unauthenticated client never makes the daemon
+                    // buffer a body.
+                    let refusal = conn
+                        .parser
+                        .pending_head()
+                        .and_then(|head| self.refusal(conn.server, head));
+                    if let Some(refusal) = refusal {
+                        conn.out.extend(refusal);
+                        conn.closing = true;
+                    }
+                    return;
+                }
                 Err(e) => {
                     conn.out.extend(response::error(
                         Version::Http11,
@@ -35,27 +49,28 @@ impl Daemon {
         }
     }
 
-    fn handle_request(&mut self, conn: &mut Conn, request: Request) {
-        let now = SystemTime::now();
+    /// `None` if `request` may go on; else medusa's refusal (401, or 400 for a
+    /// malformed token), after which the connection closes.
+    fn refusal(&self, server: usize, request: &Request) -> Option<Vec<u8>> {
         let credentials = self
             .http
             .servers
-            .get(conn.server)
+            .get(server)
             .and_then(|s| s.credentials.as_ref());
-        match rpc::auth::check(&request, credentials) {
-            AuthVerdict::Allowed => {}
-            AuthVerdict::Unauthorized => {
-                conn.out
-                    .extend(response::unauthorized(request.version, now));
-                conn.closing = true;
-                return;
-            }
-            AuthVerdict::Malformed => {
-                conn.out
-                    .extend(response::error(request.version, 400, &[], now));
-                conn.closing = true;
-                return;
-            }
+        let now = SystemTime::now();
+        match rpc::auth::check(request, credentials) {
+            AuthVerdict::Allowed => None,
+            AuthVerdict::Unauthorized => Some(response::unauthorized(request.version, now)),
+            AuthVerdict::Malformed => Some(response::error(request.version, 400, &[], now)),
+        }
+    }
+
+    fn handle_request(&mut self, conn: &mut Conn, request: Request) {
+        let now = SystemTime::now();
+        if let Some(refusal) = self.refusal(conn.server, &request) {
+            conn.out.extend(refusal);
+            conn.closing = true;
+            return;
         }
         let keep_alive = request.keep_alive();
         match rpc::route(&request) {
