@@ -9,6 +9,7 @@ use super::daemon::{Daemon, Impl, Site, read, scripts, tempdir};
 
 /// Why a step may differ from 4.3.0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(dead_code)] // Bug: no known bug is listed today
 pub enum Kind {
     /// We differ on purpose (spec §11 items fixed, or documented in `crates/rpc`).
     Deliberate,
@@ -40,6 +41,8 @@ const fn deliberate(scenario: &'static str, step: &'static str, reason: &'static
     }
 }
 
+/// A known bug (fails under `RSUPERVISOR_RPC_STRICT=1`); none is listed today.
+#[allow(dead_code)]
 const fn bug(scenario: &'static str, step: &'static str, reason: &'static str) -> Allowed {
     Allowed {
         scenario,
@@ -146,18 +149,6 @@ pub const ALLOWED: &[Allowed] = &[
         "supervisor.getFatalReasons",
         "crates/rpc: an extra, unlisted method for supervisord's FATAL state (4.3: \
          UNKNOWN_METHOD)",
-    ),
-    bug(
-        "xmlrpc_diff.py reload",
-        "getAllConfigInfo after reread",
-        "after reloadConfig 4.3 reports AUTO logs of every group as 'auto' (the reread \
-         configs replace the active ones); ours keeps the real temp paths",
-    ),
-    bug(
-        "xmlrpc_diff.py reload",
-        "getAllConfigInfo after add/remove",
-        "4.3 shows the real AUTO path for the group just added and 'auto' for the others; \
-         ours the reverse",
     ),
     deliberate(
         "xmlrpc_diff.py http",

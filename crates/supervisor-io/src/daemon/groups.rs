@@ -84,6 +84,7 @@ impl Daemon {
                     Default::default()
                 }
             };
+            self.http.note_made_logs(group, name, &logfiles);
             let proc = Proc {
                 config: pc.clone(),
                 group: group.clone(),

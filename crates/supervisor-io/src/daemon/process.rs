@@ -174,6 +174,13 @@ impl Table {
         self.procs[i] = Some(proc);
     }
 
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (ProcessId, &Proc)> {
+        self.procs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| Some((ProcessId(u32::try_from(i).ok()?), p.as_ref()?)))
+    }
+
     pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = (ProcessId, &mut Proc)> {
         self.procs
             .iter_mut()

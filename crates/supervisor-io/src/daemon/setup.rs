@@ -53,7 +53,11 @@ pub(super) fn new(
             },
         );
     }
-    let http = super::http::Http::open(&config, &poller, &mut log).map_err(DaemonError::Http)?;
+    let mut http =
+        super::http::Http::open(&config, &poller, &mut log).map_err(DaemonError::Http)?;
+    for (_, p) in table.iter() {
+        http.note_made_logs(&p.group, &p.config.name, &p.logfiles);
+    }
     let handle = Handle {
         commands: tx,
         poller: Arc::clone(&poller),

@@ -56,6 +56,12 @@ pub(crate) struct Http {
     /// `addProcessGroup` and `getAllConfigInfo` look here, as 4.3's
     /// `process_group_configs`.
     pub(crate) parsed_groups: Vec<config::GroupConfig>,
+    /// Real log paths (`stdout`, `stderr`) of processes created from `parsed_groups`, by
+    /// (group, process): 4.3 writes the AUTO paths into the config objects a group is
+    /// made from, so `getAllConfigInfo` shows them for the groups built from the last read
+    /// (at startup, or added since the last `reloadConfig`, even once removed again) and
+    /// `auto` for the others. Emptied by every re-read.
+    pub(crate) made_logs: HashMap<(String, String), (String, String)>,
     /// The config file `reloadConfig` re-reads.
     pub(crate) config_file: Option<PathBuf>,
     /// The web UI's CSRF token for this daemon run (in every form of its pages).
@@ -73,6 +79,23 @@ pub(crate) struct Http {
 const ACCEPT_PAUSE: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl Http {
+    /// Remember the real log paths of a process just made from the last config read
+    /// (see `made_logs`).
+    pub(crate) fn note_made_logs(
+        &mut self,
+        group: &str,
+        name: &str,
+        logs: &crate::daemon::process::LogFiles,
+    ) {
+        self.made_logs.insert(
+            (group.to_owned(), name.to_owned()),
+            (
+                reload::path_or(logs.stdout.as_deref()),
+                reload::path_or(logs.stderr.as_deref()),
+            ),
+        );
+    }
+
     /// Bind every server of `config` and register it with `poller`; log what 4.3
     /// logs per server. Err: 4.3's usage-error text.
     pub(crate) fn open(

@@ -30,28 +30,25 @@ impl Daemon {
             &names(&diff.removed),
         );
         self.http.parsed_groups = new;
+        self.http.made_logs.clear();
         Ok(value)
     }
 
     /// `getAllConfigInfo()`: every process of the last config read, sorted by name.
-    /// An active process shows its real log paths (AUTO resolved).
+    /// Log paths as 4.3 shows them: real AUTO paths for processes made from this read
+    /// (`made_logs`), the setting (`auto`, `none`, a path) for the others.
     pub(super) fn all_config_info(&self) -> Value {
         let active = self.core.group_names();
         let mut rows: Vec<(String, Value)> = Vec::new();
         for group in &self.http.parsed_groups {
             let inuse = active.contains(&group.name.as_str());
             for pc in &group.processes {
-                let running = self
-                    .core
-                    .processes()
-                    .find(|(_, g, n)| *g == group.name && *n == pc.name)
-                    .and_then(|(id, _, _)| self.table.get(id))
-                    .filter(|p| p.config == *pc);
-                let (out, err) = match running {
-                    Some(p) => (
-                        path_or(p.logfiles.stdout.as_deref()),
-                        path_or(p.logfiles.stderr.as_deref()),
-                    ),
+                let made = self
+                    .http
+                    .made_logs
+                    .get(&(group.name.clone(), pc.name.clone()));
+                let (out, err) = match made {
+                    Some((out, err)) => (out.clone(), err.clone()),
                     None => (
                         encode::logfile_setting(&pc.stdout.logfile),
                         if pc.redirect_stderr {
@@ -72,6 +69,6 @@ impl Daemon {
     }
 }
 
-fn path_or(p: Option<&std::path::Path>) -> String {
+pub(crate) fn path_or(p: Option<&std::path::Path>) -> String {
     p.map_or_else(|| "none".to_owned(), |p| p.to_string_lossy().into_owned())
 }
