@@ -21,7 +21,7 @@ pub fn py_repr(value: &Value) -> String {
         Value::Boolean(true) => "True".into(),
         Value::Boolean(false) => "False".into(),
         Value::String(s) => repr(s),
-        Value::Double(d) => py_float(*d),
+        Value::Double(d) => supervisor_core::pyrepr::repr_float(*d),
         Value::DateTime(dt) => format!("<DateTime {dt:?}>"),
         Value::Base64(b) => format!(
             "<xmlrpc.client.Binary {}>",
@@ -39,18 +39,6 @@ pub fn py_repr(value: &Value) -> String {
             format!("[{}]", items.join(", "))
         }
         _ => "None".into(),
-    }
-}
-
-fn py_float(d: f64) -> String {
-    if d.is_nan() {
-        "nan".into()
-    } else if d.is_infinite() {
-        if d > 0.0 { "inf".into() } else { "-inf".into() }
-    } else if d.fract() == 0.0 && d.abs() < 1e16 {
-        format!("{d:.1}")
-    } else {
-        format!("{d}")
     }
 }
 

@@ -442,7 +442,7 @@ fn py_repr(v: &Value) -> String {
         Value::Int(i) => i.to_string(),
         Value::Bool(b) => if *b { "True" } else { "False" }.to_string(),
         Value::String(s) => supervisor_core::pyrepr::repr_str(s),
-        Value::Double(d) => py_float(*d),
+        Value::Double(d) => supervisor_core::pyrepr::repr_float(*d),
         Value::DateTime(s) => format!("<DateTime {}>", supervisor_core::pyrepr::repr_str(s)),
         Value::Array(items) => {
             format!(
@@ -459,29 +459,6 @@ fn py_repr(v: &Value) -> String {
                 .join(", ")
         ),
         Value::Nil => "None".to_string(),
-    }
-}
-
-/// Python's `repr(float)` for the common cases (`5.0`, `0.5`, `1e-05`, `inf`).
-fn py_float(d: f64) -> String {
-    if d.is_nan() {
-        "nan".into()
-    } else if d.is_infinite() {
-        if d > 0.0 { "inf" } else { "-inf" }.into()
-    } else if d == d.trunc() && d.abs() < 1e16 {
-        format!("{d:.1}")
-    } else if d.abs() >= 1e16 || d.abs() < 1e-4 {
-        // Python: exponent with at least two digits and a sign.
-        let s = format!("{d:e}");
-        match s.split_once('e') {
-            Some((m, e)) => {
-                let (sign, digits) = e.strip_prefix('-').map_or(("+", e), |d| ("-", d));
-                format!("{m}e{sign}{digits:0>2}")
-            }
-            None => s,
-        }
-    } else {
-        format!("{d}")
     }
 }
 
@@ -552,7 +529,7 @@ mod fault_text_tests {
             call(Value::Nil).unwrap_err().to_string(),
             "INCORRECT_PARAMETERS"
         );
-        assert_eq!(py_float(1e-5), "1e-05");
-        assert_eq!(py_float(2.0), "2.0");
+        assert_eq!(supervisor_core::pyrepr::repr_float(1e-5), "1e-05");
+        assert_eq!(supervisor_core::pyrepr::repr_float(2.0), "2.0");
     }
 }

@@ -74,7 +74,7 @@ impl Value {
                 out.push_str("</string></value>\n");
             }
             Value::Double(d) => {
-                let _ = writeln!(out, "<value><double>{}</double></value>", py_float(*d));
+                let _ = writeln!(out, "<value><double>{}</double></value>", supervisor_core::pyrepr::repr_float(*d));
             }
             Value::DateTime(t) => {
                 out.push_str("<value><dateTime.iso8601>");
@@ -103,31 +103,6 @@ impl Value {
             Value::Nil => out.push_str("<value><nil/></value>\n"),
         }
     }
-}
-
-/// Python's `repr(float)`, which `xmlrpc.client` writes for a double: the shortest digits
-/// that round-trip; scientific notation when the decimal exponent is below -4 or above 15
-/// (`1e-05`, `2.5e+299`: sign always, two digits at least), otherwise positional with at
-/// least one decimal (`1000000000000000.0`, `0.0001`, `-0.0`); `inf`, `-inf`, `nan`.
-fn py_float(d: f64) -> String {
-    if d.is_nan() {
-        return "nan".to_owned();
-    }
-    if d.is_infinite() {
-        return if d > 0.0 { "inf" } else { "-inf" }.to_owned();
-    }
-    let sci = format!("{d:e}");
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    if d != 0.0 && !(-4..16).contains(&exp) {
-        let sign = if exp < 0 { '-' } else { '+' };
-        return format!("{mantissa}e{sign}{:02}", exp.unsigned_abs());
-    }
-    let mut fixed = format!("{d}");
-    if !fixed.contains('.') {
-        fixed.push_str(".0");
-    }
-    fixed
 }
 
 /// `xmlrpc.client.escape`: `&`, `<`, `>` only.
@@ -184,32 +159,6 @@ mod tests {
             encode_response(&v),
             "<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n<value><array><data>\n<value><int>1</int></value>\n<value><string>a&lt;&amp;&gt;</string></value>\n<value><boolean>1</boolean></value>\n<value><struct>\n<member>\n<name>k</name>\n<value><double>1.5</double></value>\n</member>\n<member>\n<name>b</name>\n<value><array><data>\n</data></array></value>\n</member>\n</struct></value>\n</data></array></value>\n</param>\n</params>\n</methodResponse>\n"
         );
-    }
-
-    #[test]
-    fn doubles_are_python_reprs() {
-        // repr() of each, from CPython 3
-        let cases: &[(f64, &str)] = &[
-            (1e-5, "1e-05"),
-            (2.5e299, "2.5e+299"),
-            (1e16, "1e+16"),
-            (1e15, "1000000000000000.0"),
-            (0.0001, "0.0001"),
-            (-0.0, "-0.0"),
-            (0.1, "0.1"),
-            (1.5, "1.5"),
-            (123456789012345680.0, "1.2345678901234568e+17"),
-            (5e-324, "5e-324"),
-            (1.7976931348623157e308, "1.7976931348623157e+308"),
-            (-2.5e-7, "-2.5e-07"),
-            (f64::INFINITY, "inf"),
-            (f64::NAN, "nan"),
-            (100.0, "100.0"),
-            (1e22, "1e+22"),
-        ];
-        for &(d, want) in cases {
-            assert_eq!(py_float(d), want, "{d:?}");
-        }
     }
 
     #[test]

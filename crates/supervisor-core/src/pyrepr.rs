@@ -16,6 +16,32 @@ pub fn repr_str(s: &str) -> String {
     repr_bytes(s.as_bytes())
 }
 
+/// Python's `repr(float)` (what `xmlrpc.client` writes for a double, and what
+/// `str()`/`repr()` print): the shortest digits
+/// that round-trip; scientific notation when the decimal exponent is below -4 or above 15
+/// (`1e-05`, `2.5e+299`: sign always, two digits at least), otherwise positional with at
+/// least one decimal (`1000000000000000.0`, `0.0001`, `-0.0`); `inf`, `-inf`, `nan`.
+pub fn repr_float(d: f64) -> String {
+    if d.is_nan() {
+        return "nan".to_owned();
+    }
+    if d.is_infinite() {
+        return if d > 0.0 { "inf" } else { "-inf" }.to_owned();
+    }
+    let sci = format!("{d:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if d != 0.0 && !(-4..16).contains(&exp) {
+        let sign = if exp < 0 { '-' } else { '+' };
+        return format!("{mantissa}e{sign}{:02}", exp.unsigned_abs());
+    }
+    let mut fixed = format!("{d}");
+    if !fixed.contains('.') {
+        fixed.push_str(".0");
+    }
+    fixed
+}
+
 /// `repr(os.fsdecode(b))`: like [`repr_str`], with each invalid UTF-8 byte shown as the
 /// lone surrogate Python's `surrogateescape` handler makes of it (`\udcff`) — how
 /// supervisord prints paths and commands that are not valid UTF-8.
@@ -84,4 +110,35 @@ fn is_printable(c: char) -> bool {
             }
         })
         .is_err()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doubles_are_python_reprs() {
+        // repr() of each, from CPython 3
+        let cases: &[(f64, &str)] = &[
+            (1e-5, "1e-05"),
+            (2.5e299, "2.5e+299"),
+            (1e16, "1e+16"),
+            (1e15, "1000000000000000.0"),
+            (0.0001, "0.0001"),
+            (-0.0, "-0.0"),
+            (0.1, "0.1"),
+            (1.5, "1.5"),
+            (123456789012345680.0, "1.2345678901234568e+17"),
+            (5e-324, "5e-324"),
+            (1.7976931348623157e308, "1.7976931348623157e+308"),
+            (-2.5e-7, "-2.5e-07"),
+            (f64::INFINITY, "inf"),
+            (f64::NAN, "nan"),
+            (100.0, "100.0"),
+            (1e22, "1e+22"),
+        ];
+        for &(d, want) in cases {
+            assert_eq!(repr_float(d), want, "{d:?}");
+        }
+    }
 }
