@@ -182,6 +182,12 @@ impl Daemon {
         let spawned = match spawned {
             Ok(s) => s,
             Err(e) => {
+                // The logs opened for this spawn are closed with it: a program left
+                // FATAL must hold no descriptor (4.3 makes the pipes first, so an
+                // EMFILE there holds none either), or a few failed spawns would leave
+                // the daemon unable to accept a connection.
+                p.stdout_log = None;
+                p.stderr_log = None;
                 self.release_socket(socket, &group);
                 return failed(CoreSpawnError::Resources {
                     message: e.to_string(),
@@ -278,7 +284,7 @@ impl Daemon {
                 max_bytes: u64::try_from(settings.logfile_maxbytes).unwrap_or(0),
                 backups: u32::try_from(settings.logfile_backups.max(0)).unwrap_or(u32::MAX),
             };
-            let log = ChildLog::open(
+            let opened = ChildLog::open(
                 &c.name,
                 channel,
                 path.map(|p| p.as_path()),
@@ -297,7 +303,15 @@ impl Daemon {
                         crate::errno::render_errno(code)
                     )
                 }
-            })?;
+            });
+            let log = match opened {
+                Ok(log) => log,
+                Err(e) => {
+                    // no half-opened pair is kept (see `spawn_process`)
+                    p.stdout_log = None;
+                    return Err(e);
+                }
+            };
             match channel {
                 Channel::Stdout => p.stdout_log = log,
                 Channel::Stderr => p.stderr_log = log,
