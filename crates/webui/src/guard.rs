@@ -50,6 +50,13 @@ pub fn check_post(
     if !constant_time_eq(token.as_bytes(), expected.as_bytes()) {
         return Err(Refusal::BadToken);
     }
+    check_origin(headers)
+}
+
+/// The same-site half of [`check_post`], for requests that carry no token (a POST
+/// to `/RPC2`): refused when the browser says it comes from another site; a
+/// request without `Origin` or `Referer` (every non-browser client) passes.
+pub fn check_origin(headers: Headers<'_>) -> Result<(), Refusal> {
     let source = match (headers.origin, headers.referer) {
         (Some(origin), _) => origin,
         (None, Some(referer)) => referer,

@@ -115,6 +115,26 @@ impl Daemon {
 
     fn handle_rpc(&mut self, conn: &mut Conn, request: &Request, keep_alive: bool) {
         let version = request.version;
+        // Not in 4.3: a web page can POST an XML-RPC body to the daemon (a
+        // `text/plain` form or fetch needs no CORS preflight, and carries the
+        // browser's Basic credentials); browsers say where such a request comes from,
+        // XML-RPC clients send no `Origin` or `Referer`.
+        let headers = webui::guard::Headers {
+            host: request.header("host"),
+            forwarded_host: request.header("x-forwarded-host"),
+            origin: request.header("origin"),
+            referer: request.header("referer"),
+        };
+        if let Err(refusal) = webui::guard::check_origin(headers) {
+            self.log.log(
+                LogLevel::Warn,
+                &format!("XML-RPC request refused for {}: {refusal}", conn.peer),
+            );
+            conn.out
+                .extend(response::error(version, 403, &[], SystemTime::now()));
+            conn.closing = true;
+            return;
+        }
         let call = match rpc::parse_method_call(&request.body) {
             Ok(call) => call,
             Err(_) => {
