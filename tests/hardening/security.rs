@@ -868,3 +868,67 @@ fn request_size_limits_answer_and_the_daemon_keeps_serving() {
     );
     assert!(String::from_utf8_lossy(&answer).ends_with("OK"));
 }
+
+/// A web page can make a browser POST an XML-RPC body (a `text/plain` form or
+/// no-cors fetch needs no preflight and carries the browser's Basic credentials):
+/// a `/RPC2` POST whose `Origin` (or `Referer`) names another site is refused with
+/// 403 and runs nothing (4.3 runs it). XML-RPC clients send neither header; a
+/// same-site one passes.
+#[test]
+fn xml_rpc_posts_from_another_site_are_refused() {
+    let dir = tempdir();
+    let (daemon, unix, tcp) = daemon_with_auth(dir.path());
+    let good = basic(&format!("{USER}:{PASSWORD}"));
+    let stop = |target: &Target, headers: &str| {
+        let mut raw = Raw::open(target);
+        raw.send(&client::rpc_request(
+            "supervisor.stopProcess",
+            &[&s(SECRET_PROGRAM)],
+            &format!("{good}{headers}Connection: close\r\n"),
+        ));
+        raw.read_to_close()
+    };
+    let Target::Tcp(port) = &tcp else {
+        unreachable!("the second target is the inet server")
+    };
+    for target in [&unix, &tcp] {
+        for headers in [
+            "Origin: http://evil.example\r\n".to_owned(),
+            "Origin: null\r\n".to_owned(),
+            "Referer: http://evil.example/page.html\r\n".to_owned(),
+            format!("Origin: http://127.0.0.1:{}\r\n", port + 1),
+            // A form post's body type, which needs no CORS preflight.
+            "Content-Type: text/plain\r\nOrigin: https://evil.example\r\n".to_owned(),
+        ] {
+            let answer = stop(target, &headers);
+            let text = String::from_utf8_lossy(&answer);
+            assert_eq!(status_of(&answer), 403, "{target:?} {headers:?}: {text}");
+            assert!(!text.contains("methodResponse"), "{text}");
+        }
+    }
+    daemon.wait_log("XML-RPC request refused for");
+    let mut c = client::unix(match &unix {
+        Target::Unix(p) => p,
+        Target::Tcp(_) => unreachable!("the first target is the unix socket"),
+    });
+    c.send(&client::rpc_request(
+        "supervisor.getProcessInfo",
+        &[&s(SECRET_PROGRAM)],
+        &good,
+    ));
+    let info = c.response().text();
+    assert!(
+        info.contains("<name>statename</name>\n<value><string>RUNNING</string>"),
+        "{info}"
+    );
+    // The same site (the Host the browser was pointed at; the client sends
+    // `Host: localhost`) is let through.
+    let answer = stop(&tcp, "Origin: http://localhost\r\n");
+    assert_eq!(
+        status_of(&answer),
+        200,
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+    assert!(String::from_utf8_lossy(&answer).contains("<boolean>1</boolean>"));
+}
