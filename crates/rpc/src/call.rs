@@ -459,6 +459,8 @@ fn py_repr(v: &Value) -> String {
                 .join(", ")
         ),
         Value::Nil => "None".to_string(),
+        // only made by a server for its answers; shown as its XML should one arrive here
+        Value::Encoded(xml) => supervisor_core::pyrepr::repr_str(xml),
     }
 }
 
@@ -498,6 +500,7 @@ fn truthy(v: &Value) -> bool {
         Value::Array(a) => !a.is_empty(),
         Value::Struct(m) => !m.is_empty(),
         Value::Nil => false,
+        Value::Encoded(_) => true, // a server-side answer; never a parameter
     }
 }
 

@@ -32,6 +32,10 @@ pub enum Value {
     Struct(Vec<(String, Value)>),
     /// `<nil/>` arrives as Python's `None` (never sent back: 4.3 has no `allow_none`).
     Nil,
+    /// An already encoded `<value>…</value>\n` element (from [`Value::encode`]), written
+    /// as is: a server may keep the encoding of a large answer while it stays the same.
+    /// Never produced by the parser.
+    Encoded(std::sync::Arc<str>),
 }
 
 impl Value {
@@ -57,6 +61,13 @@ impl Value {
             Value::Struct(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
         }
+    }
+
+    /// This value encoded once, to be sent again and again as [`Value::Encoded`].
+    pub fn encode(&self) -> Value {
+        let mut out = String::new();
+        self.write_xml(&mut out);
+        Value::Encoded(out.into())
     }
 
     /// Append this value as Python's marshaller writes it (ending with `\n`).
@@ -101,6 +112,7 @@ impl Value {
             }
             // Python would refuse to marshal None (HTTP 500); no method returns it.
             Value::Nil => out.push_str("<value><nil/></value>\n"),
+            Value::Encoded(xml) => out.push_str(xml),
         }
     }
 }
@@ -159,6 +171,16 @@ mod tests {
             encode_response(&v),
             "<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n<value><array><data>\n<value><int>1</int></value>\n<value><string>a&lt;&amp;&gt;</string></value>\n<value><boolean>1</boolean></value>\n<value><struct>\n<member>\n<name>k</name>\n<value><double>1.5</double></value>\n</member>\n<member>\n<name>b</name>\n<value><array><data>\n</data></array></value>\n</member>\n</struct></value>\n</data></array></value>\n</param>\n</params>\n</methodResponse>\n"
         );
+    }
+
+    #[test]
+    fn an_encoded_value_is_written_as_it_was() {
+        let v = Value::Array(vec![Value::Int(1), Value::str("a<")]);
+        let once = v.encode();
+        assert_eq!(encode_response(&once), encode_response(&v));
+        let nested = Value::Array(vec![once, Value::Bool(false)]);
+        let plain = Value::Array(vec![v, Value::Bool(false)]);
+        assert_eq!(encode_response(&nested), encode_response(&plain));
     }
 
     #[test]

@@ -71,6 +71,8 @@ pub struct Supervisor {
     pub(crate) last_wall: SystemTime,
     /// Event pools, listeners, output events, ticks.
     pub(crate) events: Events,
+    /// Inputs handled so far (see [`Supervisor::generation`]).
+    pub(crate) generation: u64,
 }
 
 impl Supervisor {
@@ -101,6 +103,7 @@ impl Supervisor {
             last_mono: now.mono,
             last_wall: now.wall,
             events: Events::new(events),
+            generation: 0,
         };
         let mut fx = Vec::new();
         let mut cursor = 0;
@@ -118,6 +121,7 @@ impl Supervisor {
     /// Apply one input, then run the transition pass. Effects are to be applied in order;
     /// their outcomes come back as inputs. Never fails, never panics.
     pub fn handle(&mut self, now: Now, input: Input) -> Vec<Effect> {
+        self.generation = self.generation.wrapping_add(1);
         let now = self.clamp(now);
         let mut fx = Vec::new();
         let mut cursor = 0;
@@ -203,6 +207,14 @@ impl Supervisor {
         }
         self.step(now, promote, &mut fx, &mut cursor);
         fx
+    }
+
+    /// A number that changes whenever the state may have changed: `handle` is the only
+    /// way in, and each call moves it on. A query answer (`all_process_info` with a given
+    /// wall-clock second) stays exact while it is the same, so a driver may cache
+    /// encoded answers under it.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// The earliest instant at which `handle(now, Input::Timeout)` has work; `None` when

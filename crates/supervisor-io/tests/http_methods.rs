@@ -388,3 +388,40 @@ fn multicall_runs_deferred_calls_one_after_another() {
         "{body}"
     );
 }
+
+/// getAllProcessInfo keeps its encoded answer while nothing changes (same core generation,
+/// same second): the cached answer must follow every state change at once, inside a
+/// multicall too.
+#[test]
+fn all_process_info_follows_every_change_at_once() {
+    let d = serve(PROGRAMS);
+    let mut c = d.unix();
+    let count = |body: &str, state: &str| {
+        body.matches(&format!("<string>{state}</string>"))
+            .count()
+    };
+    wait_for("cat and talker RUNNING", || {
+        let body = c.call_text("supervisor.getAllProcessInfo", &[]);
+        (count(&body, "RUNNING") == 2).then_some(())
+    });
+    for _ in 0..3 {
+        // back to back, as a polling client
+        let again = c.call_text("supervisor.getAllProcessInfo", &[]);
+        assert_eq!((count(&again, "RUNNING"), count(&again, "STOPPED")), (2, 1));
+    }
+    c.call_text("supervisor.startProcess", &[&s("idle")]);
+    let after = c.call_text("supervisor.getAllProcessInfo", &[]);
+    assert_eq!(count(&after, "RUNNING"), 3, "{after}");
+    let body = c.call_text(
+        "system.multicall",
+        &["<array><data>\
+           <value><struct><member><name>methodName</name><value><string>supervisor.stopProcess</string></value></member>\
+           <member><name>params</name><value><array><data><value><string>idle</string></value></data></array></value></member></struct></value>\
+           <value><struct><member><name>methodName</name><value><string>supervisor.getAllProcessInfo</string></value></member>\
+           <member><name>params</name><value><array><data></data></array></value></member></struct></value>\
+           </data></array>"],
+    );
+    assert_eq!((count(&body, "RUNNING"), count(&body, "STOPPED")), (2, 1), "{body}");
+    let last = c.call_text("supervisor.getAllProcessInfo", &[]);
+    assert_eq!((count(&last, "RUNNING"), count(&last, "STOPPED")), (2, 1), "{last}");
+}

@@ -171,8 +171,23 @@ impl Daemon {
         Ok(self.info_value(&info))
     }
 
-    fn all_process_info_value(&self) -> Answer {
-        let infos = self.view().all_process_info()?;
+    /// `getAllProcessInfo()`, served from `all_info_cache` while the core's generation,
+    /// the wall-clock second and the UTC offset are those it was made at (every field of
+    /// the answer depends on nothing else; the log paths change only with the groups,
+    /// which is a core input).
+    fn all_process_info_value(&mut self) -> Answer {
+        let now = std::time::SystemTime::now();
+        let offset = crate::clock::utc_offset(now);
+        let second = now
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let key = (self.core.generation(), second, offset);
+        if let Some((cached_key, value)) = &self.http.all_info_cache
+            && *cached_key == key
+        {
+            return Ok(value.clone());
+        }
+        let infos = self.core.all_process_info(now, offset)?;
         // One pass over the processes for every id (a search per info was quadratic:
         // 20 000 name comparisons for 200 programs, ~7 % of the daemon's CPU under
         // bench/rpc's getAllProcessInfo).
@@ -181,7 +196,7 @@ impl Daemon {
             .processes()
             .map(|(id, g, n)| ((g, n), id))
             .collect();
-        Ok(Value::Array(
+        let value = Value::Array(
             infos
                 .iter()
                 .map(|i| {
@@ -189,7 +204,10 @@ impl Daemon {
                     self.info_value_of(i, id)
                 })
                 .collect(),
-        ))
+        )
+        .encode();
+        self.http.all_info_cache = Some((key, value.clone()));
+        Ok(value)
     }
 
     /// `clearAllProcessLogs()`: one result struct per process, in start order.

@@ -72,6 +72,10 @@ pub(crate) struct Http {
     /// to try again: re-arming at once would spin on a socket that stays readable.
     accept_paused: Vec<usize>,
     accept_retry_at: Option<Instant>,
+    /// `getAllProcessInfo`'s last answer, encoded, under (core generation, wall-clock
+    /// second, UTC offset): polling clients get the same bytes without the daemon
+    /// building and encoding 200 structs again while nothing changed.
+    pub(crate) all_info_cache: Option<((u64, u64, i32), rpc::Value)>,
 }
 
 /// How long accepting pauses after `accept` failed with something else than
