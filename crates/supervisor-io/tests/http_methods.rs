@@ -396,10 +396,8 @@ fn multicall_runs_deferred_calls_one_after_another() {
 fn all_process_info_follows_every_change_at_once() {
     let d = serve(PROGRAMS);
     let mut c = d.unix();
-    let count = |body: &str, state: &str| {
-        body.matches(&format!("<string>{state}</string>"))
-            .count()
-    };
+    let count =
+        |body: &str, state: &str| body.matches(&format!("<string>{state}</string>")).count();
     wait_for("cat and talker RUNNING", || {
         let body = c.call_text("supervisor.getAllProcessInfo", &[]);
         (count(&body, "RUNNING") == 2).then_some(())
@@ -421,7 +419,15 @@ fn all_process_info_follows_every_change_at_once() {
            <member><name>params</name><value><array><data></data></array></value></member></struct></value>\
            </data></array>"],
     );
-    assert_eq!((count(&body, "RUNNING"), count(&body, "STOPPED")), (2, 1), "{body}");
+    assert_eq!(
+        (count(&body, "RUNNING"), count(&body, "STOPPED")),
+        (2, 1),
+        "{body}"
+    );
     let last = c.call_text("supervisor.getAllProcessInfo", &[]);
-    assert_eq!((count(&last, "RUNNING"), count(&last, "STOPPED")), (2, 1), "{last}");
+    assert_eq!(
+        (count(&last, "RUNNING"), count(&last, "STOPPED")),
+        (2, 1),
+        "{last}"
+    );
 }
