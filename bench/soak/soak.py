@@ -399,14 +399,17 @@ def log(msg):
 
 def wait_until(pred, timeout, step=0.2):
     end = time.monotonic() + timeout
+    err = None
     while time.monotonic() < end:
         try:
             v = pred()
             if v:
                 return v
-        except Exception:
-            pass
+        except Exception as e:
+            err = e
         time.sleep(step)
+    if err is not None:
+        log(f"last error while waiting: {type(err).__name__}: {err}")
     return None
 
 
@@ -455,12 +458,15 @@ def run_main(args):
         proxy = rpc_proxy(f"{d}/supervisor.sock")
 
         def listeners_running():
-            info = proxy.supervisor.getAllProcessInfo()
+            # a fresh connection each try: a transport whose first connect failed (socket
+            # not there yet) can stay broken
+            info = rpc_proxy(f"{d}/supervisor.sock").supervisor.getAllProcessInfo()
             ls = [i for i in info if i["group"] == "listener"]
             return len(ls) == args.listeners and all(i["statename"] == "RUNNING" for i in ls)
 
         if not wait_until(listeners_running, 60):
             raise RuntimeError("listeners not RUNNING within 60 s")
+        proxy = rpc_proxy(f"{d}/supervisor.sock")
         time.sleep(1.0)
         st = proc_status(pid)
         res["idle_start"] = {"rss_kb": kb(st, "VmRSS"), "fds": len(os.listdir(f"/proc/{pid}/fd")),
