@@ -113,8 +113,16 @@ fn channel(stream: Stream) -> Channel {
 fn read_file(path: &Path, offset: i64, length: i64) -> Result<Vec<u8>, Fault> {
     let failed = |_| Fault::bare(FaultCode::Failed);
     let mut file = File::open(path).map_err(failed)?;
-    let size = file.metadata().map_err(failed)?.len();
+    let meta = file.metadata().map_err(failed)?;
+    let size = meta.len();
     let (start, len) = logread::read_range(offset, length, size)?;
+    // A log on a device (`/dev/full`, `/dev/zero`) has no end to read to (4.3 reads on
+    // until memory runs out): read no more than its size says, as for a regular file.
+    let len = if meta.is_file() {
+        len
+    } else {
+        Some(len.map_or(0, |l| l.min(size.saturating_sub(start))))
+    };
     file.seek(SeekFrom::Start(start)).map_err(failed)?;
     let mut data = Vec::new();
     match len {
