@@ -2,11 +2,14 @@
 //! `POutputDispatcher` logs it: raw bytes into a rotating file, lines to syslog, and
 //! (at `loglevel=debug`) a copy in the main log.
 //!
-//! A slow or failing disk never loses a byte: what a write could not store stays in
-//! `pending`, is retried on the next output or the loop's retry timer, and the loop
-//! stops reading the child's pipe while too much is pending (the child then blocks in
-//! `write`, which is the only honest back-pressure). Failures are reported in the main
-//! log, once per episode.
+//! A failing disk (ENOSPC, EIO, a log on `/dev/full`) never blocks the child: what a
+//! write could not store stays in `pending` (up to [`MAX_PENDING`] bytes) and is retried
+//! on the next output or the loop's retry timer; output arriving while that much is
+//! already pending is dropped and counted. The pipe keeps being drained either way: a
+//! child blocked in `write` on a disk that may never recover would stop doing its job,
+//! which is worse than a gap in its log (4.3 drops every chunk whose write fails).
+//! Failures are reported in the main log once per episode (the first failure, the first
+//! drop, and a summary when the log is writable again), never once per write.
 
 use std::path::Path;
 
@@ -21,7 +24,7 @@ use crate::mainlog::MainLog;
 use crate::pyrepr::{repr_bytes_literal, repr_str};
 use crate::sys;
 
-/// Stop reading a child's pipe while this many bytes wait for the disk.
+/// At most this many bytes wait for a failing disk; more output is dropped.
 pub(crate) const MAX_PENDING: usize = 1 << 20;
 
 /// Which stream of the child.
@@ -50,6 +53,8 @@ pub(crate) struct ChildLog {
     syslog: bool,
     pending: Vec<u8>,
     failing: bool,
+    /// Bytes dropped in the current failure episode (pending was full).
+    dropped: u64,
 }
 
 impl ChildLog {
@@ -77,6 +82,7 @@ impl ChildLog {
             syslog,
             pending: Vec::new(),
             failing: false,
+            dropped: 0,
         }))
     }
 
@@ -93,9 +99,32 @@ impl ChildLog {
             }
         }
         if self.file.is_some() {
-            self.pending.extend_from_slice(data);
+            let room = MAX_PENDING.saturating_sub(self.pending.len());
+            let (kept, dropped) = data.split_at(data.len().min(room));
+            self.pending.extend_from_slice(kept);
             self.flush(main);
+            if !dropped.is_empty() {
+                self.drop_output(dropped.len(), main);
+            }
         }
+    }
+
+    /// Output that found `MAX_PENDING` bytes already waiting for a failing disk: counted,
+    /// reported at the first drop of the episode.
+    fn drop_output(&mut self, n: usize, main: &mut MainLog) {
+        if self.dropped == 0 {
+            main.log(
+                LogLevel::Error,
+                &format!(
+                    "{} log of {} still failing with {} bytes kept for a retry: \
+                     dropping further output until it is writable again",
+                    self.channel.name(),
+                    self.process,
+                    self.pending.len()
+                ),
+            );
+        }
+        self.dropped = self.dropped.saturating_add(n as u64);
     }
 
     /// Try to store what is pending. True when nothing is left.
@@ -113,10 +142,18 @@ impl ChildLog {
                 self.pending.clear();
                 if self.failing {
                     self.failing = false;
+                    let dropped = std::mem::take(&mut self.dropped);
+                    let (level, lost) = match dropped {
+                        0 => (LogLevel::Info, String::new()),
+                        n => (
+                            LogLevel::Warn,
+                            format!(" ({n} bytes of output were dropped)"),
+                        ),
+                    };
                     main.log(
-                        LogLevel::Info,
+                        level,
                         &format!(
-                            "{} log of {} writable again",
+                            "{} log of {} writable again{lost}",
                             self.channel.name(),
                             self.process
                         ),
@@ -220,7 +257,7 @@ impl ChildLog {
                 LogLevel::Critical,
                 &format!(
                     "lost {} bytes of {} output of {}: the log could not be written",
-                    self.pending.len(),
+                    (self.pending.len() as u64).saturating_add(self.dropped),
                     self.channel.name(),
                     self.process
                 ),
@@ -318,6 +355,32 @@ mod tests {
         assert_eq!(log.pending(), 11);
         assert!(!log.flush(&mut main));
         assert_eq!(log.pending, b"hello world");
+    }
+
+    #[test]
+    fn a_dead_disk_keeps_at_most_max_pending_and_counts_the_rest() {
+        let mut main = MainLog::stdout_only(LogLevel::Info, false);
+        let policy = Policy {
+            max_bytes: 0,
+            backups: 0,
+        };
+        let log = ChildLog::open(
+            "p",
+            Channel::Stdout,
+            Some(Path::new("/dev/full")),
+            policy,
+            CreateMode::DEFAULT,
+            false,
+        );
+        let Ok(Some(mut log)) = log else {
+            return; // no /dev/full here
+        };
+        let chunk = vec![b'x'; 300 << 10];
+        for _ in 0..10 {
+            log.append(&chunk, &mut main);
+        }
+        assert_eq!(log.pending(), MAX_PENDING);
+        assert_eq!(log.dropped, 10 * (300 << 10) - MAX_PENDING as u64);
     }
 
     #[test]

@@ -209,7 +209,6 @@ impl Daemon {
         let pipe = |w: Option<Watched>| {
             w.map(|watched| Pipe {
                 watched,
-                armed: true,
                 deferred: false,
                 last_read: None,
                 grown: false,

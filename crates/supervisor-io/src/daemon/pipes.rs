@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use supervisor_core::{ExitStatus as CoreExit, Input, LogLevel, Pid, ProcessId, Signal};
 
 use super::Daemon;
-use super::childlog::{Channel, MAX_PENDING, debug_text, strip_ansi};
+use super::childlog::{Channel, debug_text, strip_ansi};
 use super::logfile::Spliced;
 use crate::output::READ_CHUNK;
 use crate::reap::{ExitStatus, Reap, Reaped, reap};
@@ -308,25 +308,19 @@ impl Daemon {
         );
     }
 
-    /// Ask for the pipe's next event, unless its log is too far behind the pipe.
+    /// Ask for the pipe's next event. Always, even while its log fails: the log keeps
+    /// what it can for a retry and drops the rest (see `childlog`), so a dead disk
+    /// never blocks the child in `write`.
     fn rearm(&mut self, id: ProcessId, channel: Channel) {
-        let Some(p) = self.table.get_mut(id) else {
+        let Some(pipe) = self
+            .table
+            .get_mut(id)
+            .and_then(|p| p.live.as_mut())
+            .and_then(|l| l.pipe_mut(channel).as_mut())
+        else {
             return;
         };
-        let behind = p
-            .log_mut(channel)
-            .as_ref()
-            .is_some_and(|l| l.pending() >= MAX_PENDING);
-        let Some(pipe) = p.live.as_mut().and_then(|l| l.pipe_mut(channel).as_mut()) else {
-            return;
-        };
-        if behind {
-            let _ = pipe.watched.disarm();
-            pipe.armed = false;
-        } else {
-            let _ = pipe.watched.rearm();
-            pipe.armed = true;
-        }
+        let _ = pipe.watched.rearm();
     }
 
     /// `POutputDispatcher._log` / `PEventListenerDispatcher.handle_read_event`: a
@@ -376,8 +370,7 @@ impl Daemon {
         }
     }
 
-    /// Retry a process's pending log bytes; re-arm pipes that were held back. True
-    /// when nothing is pending any more.
+    /// Retry a process's pending log bytes. True when nothing is pending any more.
     pub(super) fn flush_process_logs(&mut self, id: ProcessId) -> bool {
         let mut clear = true;
         for channel in [Channel::Stdout, Channel::Stderr] {
@@ -386,17 +379,6 @@ impl Daemon {
             };
             if let Some(log) = p.log_mut(channel) {
                 clear &= log.flush(&mut self.log);
-            }
-            let held = p
-                .live
-                .as_ref()
-                .and_then(|l| match channel {
-                    Channel::Stdout => l.stdout.as_ref(),
-                    Channel::Stderr => l.stderr.as_ref(),
-                })
-                .is_some_and(|pipe| !pipe.armed && !pipe.deferred);
-            if held {
-                self.rearm(id, channel);
             }
         }
         clear

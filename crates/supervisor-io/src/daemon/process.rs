@@ -83,8 +83,6 @@ impl LogFiles {
 #[derive(Debug)]
 pub(crate) struct Pipe {
     pub watched: Watched,
-    /// False while the log holds too many pending bytes (back-pressure).
-    pub armed: bool,
     /// Taken out of the poller for a moment so that a streaming child's output is
     /// moved in larger pieces (see `pipes::COALESCE`); the loop's timer reads it.
     pub deferred: bool,
