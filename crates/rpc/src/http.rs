@@ -118,6 +118,9 @@ pub struct RequestParser {
     head: Option<Request>,
     /// Where to resume looking for the end of the head.
     scanned: usize,
+    /// The pending head's body is being dropped, not kept: how many of its bytes
+    /// went by so far.
+    discarded: Option<usize>,
 }
 
 impl RequestParser {
@@ -131,7 +134,14 @@ impl RequestParser {
 
     /// Append bytes read from the connection.
     pub fn feed(&mut self, bytes: &[u8]) {
-        self.buf.extend_from_slice(bytes);
+        let skip = match self.discarded {
+            Some(done) => (self.body_len() - done).min(bytes.len()),
+            None => 0,
+        };
+        if let Some(done) = &mut self.discarded {
+            *done += skip;
+        }
+        self.buf.extend_from_slice(&bytes[skip..]);
     }
 
     /// Bytes buffered and not yet part of a returned request.
@@ -140,9 +150,36 @@ impl RequestParser {
     }
 
     /// The head of a request whose body is still arriving, so that a server can
-    /// refuse it (authentication) before reading the body, as medusa does.
+    /// decide (authentication) before the body is in.
     pub fn pending_head(&self) -> Option<&Request> {
         self.head.as_ref()
+    }
+
+    /// Drop the pending head's body instead of keeping it: the request still comes
+    /// out of [`RequestParser::next_request`] once all its bytes went by (so the
+    /// answer comes when it would have), with an empty body. For a request that
+    /// will be refused whatever its body (wrong credentials): the client cannot make
+    /// the server hold it.
+    pub fn discard_body(&mut self) {
+        if self.head.is_none() || self.discarded.is_some() {
+            return;
+        }
+        let skip = self.body_len().min(self.buf.len());
+        self.buf.drain(..skip);
+        self.discarded = Some(skip);
+    }
+
+    /// Whether the pending head's body is being dropped.
+    pub fn discarding(&self) -> bool {
+        self.discarded.is_some()
+    }
+
+    /// The pending head's `Content-Length` (0 without one or without a head).
+    fn body_len(&self) -> usize {
+        self.head
+            .as_ref()
+            .and_then(|h| h.content_length)
+            .unwrap_or(0)
     }
 
     /// The next complete request, `Ok(None)` if more bytes are needed. Call in a loop
@@ -174,11 +211,14 @@ impl RequestParser {
             }
             self.head = Some(request);
         }
-        let need = self
-            .head
-            .as_ref()
-            .and_then(|h| h.content_length)
-            .unwrap_or(0);
+        let need = self.body_len();
+        if let Some(done) = self.discarded {
+            if done < need {
+                return Ok(None);
+            }
+            self.discarded = None;
+            return Ok(self.head.take());
+        }
         if self.buf.len() < need {
             return Ok(None);
         }
@@ -285,4 +325,58 @@ fn parse_head(head: &[u8]) -> Result<Request, HttpError> {
         }
     }
     Ok(request)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_discarded_body_is_not_kept_and_the_request_still_comes_out() {
+        let mut p = RequestParser::new(Limits::default());
+        p.feed(b"POST /RPC2 HTTP/1.1\r\nContent-Length: 10\r\n\r\n0123");
+        assert_eq!(p.next_request(), Ok(None));
+        assert_eq!(p.pending_head().map(|h| h.uri.as_str()), Some("/RPC2"));
+        p.discard_body();
+        assert!(p.discarding());
+        assert_eq!(p.buffered(), 0);
+        p.feed(b"45");
+        assert_eq!(p.buffered(), 0);
+        assert_eq!(p.next_request(), Ok(None));
+        // The body's last bytes, then a pipelined request.
+        p.feed(b"6789GET / HTTP/1.1\r\n\r\n");
+        assert_eq!(p.buffered(), "GET / HTTP/1.1\r\n\r\n".len());
+        let refused = p
+            .next_request()
+            .ok()
+            .flatten()
+            .expect("the discarded request");
+        assert_eq!((refused.content_length, refused.body.len()), (Some(10), 0));
+        assert!(!p.discarding());
+        let next = p
+            .next_request()
+            .ok()
+            .flatten()
+            .expect("the pipelined request");
+        assert_eq!((next.method.as_str(), next.uri.as_str()), ("GET", "/"));
+        assert_eq!(p.next_request(), Ok(None));
+    }
+
+    #[test]
+    fn a_body_already_in_is_dropped_at_once() {
+        let mut p = RequestParser::new(Limits::default());
+        p.feed(b"POST /RPC2 HTTP/1.1\r\nContent-Length: 3\r\n\r\n");
+        assert_eq!(p.next_request(), Ok(None));
+        p.feed(b"abcGET");
+        p.discard_body();
+        assert_eq!(p.buffered(), 3);
+        let refused = p
+            .next_request()
+            .ok()
+            .flatten()
+            .expect("the discarded request");
+        assert!(refused.body.is_empty());
+        assert_eq!(p.next_request(), Ok(None));
+        assert_eq!(p.buffered(), 3);
+    }
 }

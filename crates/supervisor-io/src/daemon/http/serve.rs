@@ -22,17 +22,19 @@ impl Daemon {
             match conn.parser.next_request() {
                 Ok(Some(request)) => self.handle_request(conn, request),
                 Ok(None) => {
-                    // A head whose body is still coming: refuse it now if its
-                    // credentials are wrong (medusa's auth_handler answers at the
-                    // head), so an unauthenticated client never makes the daemon
-                    // buffer a body.
-                    let refusal = conn
-                        .parser
-                        .pending_head()
-                        .and_then(|head| self.refusal(conn.server, head));
-                    if let Some(refusal) = refusal {
-                        conn.out.extend(refusal);
-                        conn.closing = true;
+                    // A head whose body is still coming, with wrong credentials: its
+                    // body is dropped as it arrives, so a client without credentials
+                    // never makes the daemon hold one. The 401 still comes after the
+                    // body, as before: answering at the head and closing would make
+                    // clients that write the body separately (Python's http.client)
+                    // fail with a broken pipe instead of reading the 401.
+                    let refused = !conn.parser.discarding()
+                        && conn
+                            .parser
+                            .pending_head()
+                            .is_some_and(|head| self.refusal(conn.server, head).is_some());
+                    if refused {
+                        conn.parser.discard_body();
                     }
                     return;
                 }
