@@ -622,10 +622,17 @@ def verdicts(res, args):
                     "samples": [a_n, b_n], "growth_pct": round(growth, 2), "ok": growth < 5.0}
         fa, _ = window_median(rows, "fds", post[0]["t"], post[0]["t"] + win)
         fb, _ = window_median(rows, "fds", post[-1]["t"] - win, post[-1]["t"])
+        # The count moves with how many crashers are up at the sample (each running one
+        # holds its pipes); a leak shows as a trend. Least-squares slope over every sample
+        # after the warm-up, times that span: the fitted growth, must stay under 5 fds
+        # (a leak of one fd per restart would be thousands).
+        ts = [r["t"] for r in post]
+        fs = [r["fds"] for r in post]
+        mt, mf = statistics.mean(ts), statistics.mean(fs)
+        slope = sum((t - mt) * (f - mf) for t, f in zip(ts, fs)) / sum((t - mt) ** 2 for t in ts)
         v["fds_window"] = {"first_window_median": fa, "last_window_median": fb,
-                           "max_post_warmup": max(r["fds"] for r in post),
-                           "min_post_warmup": min(r["fds"] for r in post),
-                           "ok": fb - fa <= 2}
+                           "max_post_warmup": max(fs), "min_post_warmup": min(fs),
+                           "fitted_growth": round(slope * span, 2), "ok": slope * span < 5}
     else:
         v["rss"] = {"ok": False, "why": "not enough samples after warm-up"}
         v["fds_window"] = {"ok": False, "why": "not enough samples after warm-up"}
@@ -701,6 +708,9 @@ def summary(res, v, args):
         L.append(f"fds: idle start {res.get('idle_start', {}).get('fds')}, quiet start {res.get('quiet_start', {}).get('fds')}, during load min "
                  f"{min(r['fds'] for r in rows)} / median {statistics.median(r['fds'] for r in rows)} / max "
                  f"{max(r['fds'] for r in rows)}, quiet end {res.get('quiet_end', {}).get('fds')}")
+        step = max(1, int(len(rows) / 12))
+        L.append("RSS kB / fds every ~%.0f s: %s" % (rows[min(step, len(rows) - 1)]["t"] - rows[0]["t"], ", ".join(
+            f"{r['t']:.0f}s {r['rss_kb']}/{r['fds']}" for r in rows[::step] + ([rows[-1]] if (len(rows) - 1) % step else []))))
         L.append(f"daemon CPU over the load: {rows[-1]['cpu_s'] - rows[0]['cpu_s']:.1f} s in {rows[-1]['t']:.0f} s "
                  f"({(rows[-1]['cpu_s'] - rows[0]['cpu_s']) / max(1, rows[-1]['t']) * 100:.1f} % of a core)")
     ev = res.get("events") or {}
@@ -725,7 +735,23 @@ def summary(res, v, args):
     return "\n".join(L)
 
 
+def rerun_verdicts(d):
+    """`soak.py verdicts DIR`: the summary again from DIR/result.json and DIR/samples.csv
+    (e.g. after the verdict rules changed)."""
+    with open(os.path.join(d, "result.json")) as f:
+        res = json.load(f)["result"]
+    with open(os.path.join(d, "samples.csv")) as f:
+        res["rows"] = [{k: float(x) for k, x in r.items()} for r in csv.DictReader(f)]
+    args = argparse.Namespace(**res["args"])
+    v = verdicts(res, args)
+    s = summary(res, v, args)
+    print(s)
+    return 0 if "VERDICT: PASS" in s else 1
+
+
 def main():
+    if len(sys.argv) >= 3 and sys.argv[1] == "verdicts":
+        return rerun_verdicts(sys.argv[2])
     if len(sys.argv) >= 3 and sys.argv[1] == "listener":
         return listener_main(sys.argv[2])
     if len(sys.argv) >= 4 and sys.argv[1] == "poller":
@@ -754,6 +780,7 @@ def main():
     if args.warmup is None:
         args.warmup = float(os.environ.get("SOAK_WARMUP", min(120.0, args.secs / 4)))
     res = run_main(args)
+    res["args"] = {k: x for k, x in vars(args).items()}
     v = verdicts(res, args)
     s = summary(res, v, args)
     out = args.out or os.path.join(args.dir, "summary.txt")
