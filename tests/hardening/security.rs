@@ -62,11 +62,10 @@ fn mode_owner(path: &Path) -> (u32, u32, u32) {
     (m.permissions().mode() & 0o7777, m.uid(), m.gid())
 }
 
-/// `supervisorctl -s unix://<sock> pid` run as `uid:gid` (std drops supplementary
-/// groups when root sets a uid):
-/// stdout and stderr together, and whether it printed a pid.
-fn ctl_pid_as(sock: &Path, uid: u32, gid: u32) -> (String, bool) {
-    let out = Command::new(CTL)
+/// `ctl -s unix://<sock> pid` run as `uid:gid` (std drops supplementary groups when
+/// root sets a uid): stdout and stderr together, and whether it printed a pid.
+fn ctl_pid_as(ctl: &Path, sock: &Path, uid: u32, gid: u32) -> (String, bool) {
+    let out = Command::new(ctl)
         .arg("-s")
         .arg(format!("unix://{}", sock.display()))
         .arg("pid")
@@ -82,6 +81,27 @@ fn ctl_pid_as(sock: &Path, uid: u32, gid: u32) -> (String, bool) {
     );
     let pid = text.trim().parse::<u32>().is_ok();
     (text, pid)
+}
+
+/// A `supervisorctl` that `uid:gid` can run: the built one, or a copy in `dir` when
+/// the build directory is closed to that user (a checkout under `/root`).
+fn ctl_runnable_by(uid: u32, gid: u32, dir: &Path) -> PathBuf {
+    let runs = Command::new(CTL)
+        .arg("-h")
+        .uid(uid)
+        .gid(gid)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok();
+    if runs {
+        return PathBuf::from(CTL);
+    }
+    let copy = dir.join("supervisorctl");
+    std::fs::copy(CTL, &copy).expect("copy supervisorctl");
+    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    copy
 }
 
 /// `nobody` and `nogroup`, as ids.
@@ -118,6 +138,10 @@ fn unix_socket_mode_0700_by_default_chmod_and_chown_honoured() {
             true,
         ),
     ];
+    let bin_dir = tempdir();
+    std::fs::set_permissions(bin_dir.path(), std::fs::Permissions::from_mode(0o711))
+        .expect("chmod temp dir");
+    let ctl = ctl_runnable_by(nobody_uid, nogroup_gid, bin_dir.path());
     for (lines, mode, owner, nobody_may) in cases {
         let dir = tempdir();
         // nobody must be able to reach the socket through its directory.
@@ -146,7 +170,7 @@ fn unix_socket_mode_0700_by_default_chmod_and_chown_honoured() {
             (mode, owner.0, owner.1),
             "socket mode and owner for {lines:?}"
         );
-        let (text, connected) = ctl_pid_as(&sock, nobody_uid, nogroup_gid);
+        let (text, connected) = ctl_pid_as(&ctl, &sock, nobody_uid, nogroup_gid);
         assert_eq!(
             connected, nobody_may,
             "nobody connecting to the socket for {lines:?}: {text}"
@@ -154,7 +178,7 @@ fn unix_socket_mode_0700_by_default_chmod_and_chown_honoured() {
         if !nobody_may {
             assert!(text.contains("Permission denied"), "{lines:?}: {text}");
         }
-        let (text, connected) = ctl_pid_as(&sock, 0, 0);
+        let (text, connected) = ctl_pid_as(&ctl, &sock, 0, 0);
         assert!(connected, "root connecting for {lines:?}: {text}");
         if lines.is_empty() {
             // The temporary name the socket was bound under is gone.
