@@ -113,6 +113,13 @@ pub enum Input {
         /// The OS error as text.
         error: String,
     },
+    /// Writing supervisord's own main log failed (a full disk, `logfile=/dev/full`): puts
+    /// supervisord in FATAL. Drivers report it once per failure episode (until a write
+    /// succeeds again), not once per line.
+    MainLogWriteFailed {
+        /// The error as text.
+        error: String,
+    },
 }
 
 /// A log the driver failed to clear.

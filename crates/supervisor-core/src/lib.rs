@@ -82,6 +82,7 @@
 //! * clearing a log fails ([`Input::LogClearFailed`]: the main log for `clearLog`, or a
 //!   process log for `clearProcessLogs`),
 //! * removing a log file fails ([`Input::LogRemoveFailed`]),
+//! * writing the main log fails ([`Input::MainLogWriteFailed`], once per failure episode),
 //! * killing or signalling a process fails with an error other than ESRCH
 //!   ([`Input::KillFailed`], [`Input::SignalFailed`]; the process itself goes to UNKNOWN as
 //!   in 4.3),

@@ -204,6 +204,9 @@ impl Supervisor {
                     &mut fx,
                 );
             }
+            Input::MainLogWriteFailed { error } => {
+                self.enter_fatal(format!("could not write the main log: {error}"), &mut fx);
+            }
         }
         self.step(now, promote, &mut fx, &mut cursor);
         fx

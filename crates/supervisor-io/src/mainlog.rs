@@ -2,8 +2,10 @@
 //! time, filtered by `loglevel`, rotated by size, optionally echoed to stdout
 //! (`nodaemon` without `silent`) or sent to syslog (`logfile=syslog`).
 //!
-//! Never panics and never stops the daemon: a failed write is reported once on stderr
-//! (where supervisord would print a traceback) and logging goes on.
+//! Never panics and never stops the daemon: a failed write is reported once per failure
+//! episode (until a write succeeds again) on stderr, where supervisord would print a
+//! traceback for every line, and kept for the daemon to hand to the core
+//! ([`MainLog::take_write_failure`]: supervisord's FATAL state); logging goes on.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -81,6 +83,8 @@ pub struct MainLog {
     file: Option<RotatingFile>,
     /// A write error was already reported on stderr; reset by the next success.
     failing: bool,
+    /// The error that began the current failure episode, until the daemon takes it.
+    unreported: Option<String>,
 }
 
 impl MainLog {
@@ -101,6 +105,7 @@ impl MainLog {
             settings,
             file,
             failing: false,
+            unreported: None,
         })
     }
 
@@ -117,6 +122,7 @@ impl MainLog {
             },
             file: None,
             failing: false,
+            unreported: None,
         }
     }
 
@@ -143,6 +149,7 @@ impl MainLog {
                 Err(e) => {
                     if !self.failing {
                         eprintln!("supervisord: cannot write to the main log: {e}");
+                        self.unreported = Some(crate::errno::python_os_error(e.io_error()));
                     }
                     self.failing = true;
                 }
@@ -162,6 +169,12 @@ impl MainLog {
             let _ = out.write_all(line.as_bytes());
             let _ = out.flush();
         }
+    }
+
+    /// The error (Python's `OSError` text) that began a failure episode of the file, once:
+    /// `None` until the next episode. The daemon feeds it to the core, which enters FATAL.
+    pub fn take_write_failure(&mut self) -> Option<String> {
+        self.unreported.take()
     }
 
     /// Close and reopen the file (SIGUSR2, after an external logrotate moved it).

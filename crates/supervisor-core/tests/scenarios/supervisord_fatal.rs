@@ -106,6 +106,26 @@ fn log_failures_enter_fatal_and_clear_fatal_leaves_it() {
 }
 
 #[test]
+fn a_main_log_write_failure_enters_fatal_and_supervising_goes_on() {
+    let mut sim = Sim::new(vec![prog("a", |_| {})]);
+    sim.input(Input::MainLogWriteFailed {
+        error: "[Errno 28] No space left on device".into(),
+    });
+    assert_eq!(sim.core.supervisor_state(), M::Fatal);
+    assert_eq!(
+        sim.core.fatal_reasons(),
+        ["could not write the main log: [Errno 28] No space left on device"]
+    );
+    assert!(sim.has_log(
+        LogLevel::Critical,
+        "supervisord entered FATAL state: could not write the main log: [Errno 28] No space left on device"
+    ));
+    let id = sim.request(Request::ClearFatal);
+    assert_eq!(shown(&sim, id), "true");
+    assert_eq!(sim.core.supervisor_state(), M::Running);
+}
+
+#[test]
 fn shutdown_and_reload_work_from_fatal() {
     let mut sim = Sim::new(vec![prog("a", |_| {})]);
     sim.input(Input::LogClearFailed {

@@ -107,9 +107,13 @@ fn main_loop(d: &mut Daemon) -> Result<Outcome, DaemonError> {
 
 impl Daemon {
     /// Feed queued facts to the core one by one, applying each step's effects (which
-    /// may queue more facts), until none is left or the core has finished.
+    /// may queue more facts), until none is left or the core has finished. A main-log
+    /// write failure (the first of an episode) is one of those facts.
     pub(super) fn feed_inputs(&mut self) {
         while self.outcome.is_none() {
+            if let Some(error) = self.log.take_write_failure() {
+                self.inputs.push_back(Input::MainLogWriteFailed { error });
+            }
             let Some(input) = self.inputs.pop_front() else {
                 return;
             };
