@@ -91,6 +91,10 @@ fn pass(
     let daemon = daemon.with_config_file(
         std::path::absolute(&configfile).unwrap_or_else(|_| configfile.clone().into()),
     );
+    // a SIGHUP is refused, nothing stopped, when the next pass would fail to read its config
+    let (check_argv0, check_args) = (argv0.to_owned(), args.to_vec());
+    let daemon =
+        daemon.with_reload_check(Box::new(move || reload_check(&check_argv0, &check_args)));
     // The daemon owns the log now; 4.3's lines between here and the loop go through a
     // second handle on the same file (appending, like the first).
     let mut side_log = open_main_log(&settings)?;
@@ -128,6 +132,19 @@ fn pass(
         }
         Err(e) => Err(Failure::fatal(e.to_string())),
     }
+}
+
+/// What the next pass would fail on before it runs the daemon: the command line and the
+/// config file, read again as [`pass`] reads them (`Err` = the error's text).
+fn reload_check(argv0: &str, args: &[String]) -> Result<(), String> {
+    let ctx = LoadContext::from_system();
+    let Request::Run(cli) = cli::parse(argv0, args, &ctx).map_err(|e| e.to_string())? else {
+        return Ok(());
+    };
+    let configfile = options::configfile(&cli, argv0, &ctx).map_err(|e| e.to_string())?;
+    options::realize(&cli, &configfile, &ctx)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 /// `make_logger`: the main log as `[supervisord]` says; a file that cannot be opened ends

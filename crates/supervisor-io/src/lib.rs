@@ -99,7 +99,9 @@ pub mod spawn;
 mod sys;
 
 pub use command::{CommandError, ResolvedCommand, SplitError, resolve, search_path, split};
-pub use daemon::{Daemon, DaemonError, DaemonOptions, Disconnected, Handle, Outcome, View};
+pub use daemon::{
+    Daemon, DaemonError, DaemonOptions, Disconnected, Handle, Outcome, ReloadCheck, View,
+};
 pub use kill::{KillError, KillTarget, kill};
 pub use mainlog::{MainLog, MainLogError, MainLogSettings, MainLogTarget};
 pub use output::{READ_CHUNK, ReadOutcome, WriteOutcome, read_chunk, write_some};

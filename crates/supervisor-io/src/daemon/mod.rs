@@ -142,13 +142,22 @@ pub struct Daemon {
     deferred: Vec<(supervisor_core::ProcessId, childlog::Channel)>,
     /// When to poll children whose exit no pidfd reports (see `run::EXIT_POLL`).
     exit_poll_at: Option<Instant>,
+    /// Children this loop iteration may still collect (see `run::REAP_BATCH`).
+    reap_budget: usize,
+    /// A `waitpid(-1)` drain stopped at the budget: more children may be waiting.
+    reap_more: bool,
     signals: Option<SelfPipe>,
     outcome: Option<Outcome>,
     /// The HTTP servers and their connections.
     http: http::Http,
     /// Scratch buffer for pipe reads (one allocation for the daemon's life).
     read_buf: Vec<u8>,
+    /// Run before a SIGHUP reaches the core (see [`Daemon::with_reload_check`]).
+    reload_check: Option<ReloadCheck>,
 }
+
+/// What a reload would fail on: `Err(text)` refuses a SIGHUP before anything is stopped.
+pub type ReloadCheck = Box<dyn Fn() -> Result<(), String> + Send>;
 
 impl std::fmt::Debug for Daemon {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -192,6 +201,17 @@ impl Daemon {
     /// answers CANT_REREAD).
     pub fn with_config_file(mut self, path: impl Into<std::path::PathBuf>) -> Daemon {
         self.http.config_file = Some(path.into());
+        self
+    }
+
+    /// Check, when a SIGHUP arrives while supervisord is running, that the reload can
+    /// succeed (the binary: the command line and the config file read again as the next
+    /// pass will read them). On `Err(text)` the SIGHUP is refused: the error is logged and
+    /// nothing is stopped, so the running config and processes are kept. (4.3 stops
+    /// every child first, then fails to re-read the file and exits with status 2.) A file
+    /// that breaks between the check and the re-read still ends the daemon as in 4.3.
+    pub fn with_reload_check(mut self, check: ReloadCheck) -> Daemon {
+        self.reload_check = Some(check);
         self
     }
 

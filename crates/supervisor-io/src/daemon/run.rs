@@ -5,7 +5,7 @@ use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
 
 use crate::poll::{Event, Events};
-use supervisor_core::{Fault, FaultCode, Input, LogLevel, Request, Signal};
+use supervisor_core::{Fault, FaultCode, Input, LogLevel, Request, Signal, SupervisorStateCode};
 
 use super::handle::Command;
 use super::process::Source;
@@ -20,6 +20,15 @@ const LOG_RETRY: Duration = Duration::from_secs(1);
 /// How often children without a pidfd are polled for their exit when no SIGCHLD
 /// handler is installed (a kernel without pidfds: 4.3's own 1-second loop rate).
 const EXIT_POLL: Duration = Duration::from_secs(1);
+
+/// How many exited children one loop iteration collects at most. Every exit may cost
+/// a respawn (a fork and exec of a few ms when the daemon holds thousands of
+/// descriptors), and the core is fed all of an iteration's exits before the loop
+/// waits again: a thousand children crashing at once would keep HTTP clients waiting
+/// for seconds. The rest stay zombies, still RUNNING for the core, and are collected
+/// by the next iterations (a readable pidfd is reported again; a stopped `waitpid(-1)`
+/// drain sets `reap_more`, which makes the next wait not block).
+const REAP_BATCH: usize = 8;
 
 /// The loop; the self-pipe (adopted or installed here) is handed back, still
 /// installed, for the caller to keep or drop.
@@ -73,12 +82,20 @@ fn main_loop(d: &mut Daemon) -> Result<Outcome, DaemonError> {
         .into_iter()
         .flatten()
         .min();
-        let timeout = deadline.map(|t| t.saturating_duration_since(Instant::now()));
+        let timeout = if d.reap_more {
+            Some(Duration::ZERO)
+        } else {
+            deadline.map(|t| t.saturating_duration_since(Instant::now()))
+        };
         events.clear();
         match d.poller.wait(&mut events, timeout) {
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(DaemonError::Poll(e)),
+        }
+        d.reap_budget = REAP_BATCH;
+        if std::mem::take(&mut d.reap_more) {
+            d.reap_any();
         }
         let sources: Vec<Source> = events.keys().filter_map(Source::from_key).collect();
         for source in sources {
@@ -117,8 +134,35 @@ impl Daemon {
             let Some(input) = self.inputs.pop_front() else {
                 return;
             };
+            if input == Input::Signal(Signal::HUP) && self.reload_refused() {
+                continue;
+            }
             self.handle_now(input);
         }
+    }
+
+    /// A SIGHUP while supervisord runs: whether the reload check fails (then the refusal
+    /// and its reason are logged, and the core never sees the signal).
+    fn reload_refused(&mut self) -> bool {
+        let running = matches!(
+            self.core.supervisor_state(),
+            SupervisorStateCode::Running | SupervisorStateCode::Fatal
+        );
+        let Some(check) = self.reload_check.as_ref().filter(|_| running) else {
+            return false;
+        };
+        let Err(error) = check() else {
+            return false;
+        };
+        self.log
+            .log(LogLevel::Warn, "received SIGHUP indicating restart request");
+        self.log.log(
+            LogLevel::Error,
+            &format!(
+                "not reloading: the configuration is invalid (the running one is kept): {error}"
+            ),
+        );
+        true
     }
 
     fn on_source(&mut self, source: Source) {

@@ -82,10 +82,13 @@ pub(super) fn new(
         defer_at: None,
         deferred: Vec::new(),
         exit_poll_at: None,
+        reap_budget: usize::MAX,
+        reap_more: false,
         signals: None,
         outcome: None,
         http,
         read_buf: Vec::new(),
+        reload_check: None,
     };
     Ok((daemon, handle))
 }
