@@ -50,6 +50,40 @@ fn rpc(sock: &Path, method: &str, params: &[&str]) -> String {
     client::unix(sock).call_text(method, params)
 }
 
+/// [`rpc`] that tolerates a daemon between two passes of a reload (socket missing, or
+/// closed under the request): `None` then.
+fn try_rpc(sock: &Path, method: &str, params: &[&str]) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut conn = std::os::unix::net::UnixStream::connect(sock).ok()?;
+    conn.set_read_timeout(Some(crate::util::DEADLINE)).ok()?;
+    conn.write_all(&client::rpc_request(method, params, ""))
+        .ok()?;
+    let mut got = Vec::new();
+    let mut buf = [0u8; 65536];
+    loop {
+        let n = conn.read(&mut buf).ok()?;
+        if n == 0 {
+            return None;
+        }
+        got.extend_from_slice(&buf[..n]);
+        let text = String::from_utf8_lossy(&got);
+        let Some(head_end) = text.find("\r\n\r\n") else {
+            continue;
+        };
+        let length: usize = text[..head_end]
+            .lines()
+            .find_map(|l| {
+                let (name, value) = l.split_once(':')?;
+                name.eq_ignore_ascii_case("content-length")
+                    .then(|| value.trim().parse().ok())?
+            })
+            .unwrap_or(0);
+        if got.len() >= head_end + 4 + length {
+            return Some(String::from_utf8_lossy(&got[head_end + 4..]).into_owned());
+        }
+    }
+}
+
 /// Wait until the daemon answers on `sock` at all (any XML-RPC answer).
 fn wait_serving(sock: &Path) {
     wait_for(&format!("an answer on {}", sock.display()), || {
@@ -100,9 +134,12 @@ fn info(sock: &Path, name: &str) -> (String, i32) {
     (state, pid)
 }
 
-/// `getAllProcessInfo()`: name → (statename, pid), or the fault.
+/// `getAllProcessInfo()`: name → (statename, pid), or the fault (code 0: no answer, the
+/// daemon is between two passes of a reload).
 fn all_info(sock: &Path) -> Result<BTreeMap<String, (String, i32)>, (i32, String)> {
-    let xml = rpc(sock, "supervisor.getAllProcessInfo", &[]);
+    let Some(xml) = try_rpc(sock, "supervisor.getAllProcessInfo", &[]) else {
+        return Err((0, "no answer".to_owned()));
+    };
     if let Some(f) = fault(&xml) {
         return Err(f);
     }
@@ -731,6 +768,11 @@ fn sighup_during_the_stop_phase_of_a_reload_is_merged_and_the_new_config_wins() 
         "the second SIGHUP handled",
     );
     // Still stopping: the daemon answers SHUTDOWN_STATE, and slow is alive.
+    assert!(
+        std::os::unix::net::UnixStream::connect(&sock).is_ok(),
+        "the socket is gone during the stop phase:\n{}",
+        read(&log)
+    );
     let during = rpc(&sock, "supervisor.getState", &[]);
     assert_eq!(fault(&during).map(|f| f.0), Some(6), "{during}");
     write(d, "release", "");
