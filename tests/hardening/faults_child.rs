@@ -381,15 +381,30 @@ fn child_closing_stdout_keeps_running_and_stops() {
 /// 4 KiB writes) while another client polls `getAllProcessInfo`/`getState` without a
 /// pause: every call is answered within the liveness bound, and afterwards the log file
 /// and its rotated backups hold exactly the bytes written, in order, none lost or
-/// duplicated.
+/// duplicated. Here the bytes take the daemon's fast path (spliced pipe -> file).
 #[test]
 fn flooding_child_loses_no_byte_and_rpc_keeps_answering() {
+    flood("");
+}
+
+/// [`flooding_child_loses_no_byte_and_rpc_keeps_answering`] with
+/// `stdout_events_enabled`: the bytes are read into the daemon (for the
+/// PROCESS_LOG_STDOUT events) and written to the log from there.
+#[test]
+fn flooding_child_with_log_events_loses_no_byte() {
+    flood("stdout_events_enabled=true\n");
+}
+
+/// The flood of `seq 1 1000000` with `options` added to the program.
+fn flood(options: &str) {
     const LINES: u32 = 1_000_000;
     let d = Daemon::start(
         "",
-        "[program:flood]\ncommand=seq 1 1000000\nautostart=false\nautorestart=false\n\
-         startsecs=0\nstdout_logfile={dir}/flood.log\nstdout_logfile_maxbytes=256KB\n\
-         stdout_logfile_backups=200\n",
+        &format!(
+            "[program:flood]\ncommand=seq 1 {LINES}\nautostart=false\nautorestart=false\n\
+             startsecs=0\nstdout_logfile={{dir}}/flood.log\nstdout_logfile_maxbytes=256KB\n\
+             stdout_logfile_backups=200\n{options}"
+        ),
     );
     let expected: Vec<u8> = (1..=LINES)
         .flat_map(|i| format!("{i}\n").into_bytes())
