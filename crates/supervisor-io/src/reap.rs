@@ -73,12 +73,20 @@ pub struct ReapError {
 /// some children were collected returns those children; the error recurs on the next
 /// call, so it is not lost.
 pub fn reap(which: Reap) -> Result<Vec<Reaped>, ReapError> {
+    reap_at_most(which, usize::MAX)
+}
+
+/// [`reap`], stopping after `limit` children: the daemon's loop collects a batch per
+/// iteration, so that a thousand children exiting at once do not hold up the HTTP
+/// clients while a thousand respawns run (the rest stay zombies, still RUNNING for
+/// the core, until the next iteration collects them).
+pub fn reap_at_most(which: Reap, limit: usize) -> Result<Vec<Reaped>, ReapError> {
     let pid = match which {
         Reap::Any => -1,
         Reap::Pid(pid) => pid,
     };
     let mut reaped = Vec::new();
-    loop {
+    while reaped.len() < limit {
         match sys::waitpid_nohang(pid) {
             // Stops and continues are only reported to a tracer (no WUNTRACED here);
             // they are not exits.
@@ -100,4 +108,5 @@ pub fn reap(which: Reap) -> Result<Vec<Reaped>, ReapError> {
             return Ok(reaped);
         }
     }
+    Ok(reaped)
 }

@@ -10,7 +10,7 @@ use super::Daemon;
 use super::childlog::{Channel, debug_text, strip_ansi};
 use super::logfile::Spliced;
 use crate::output::READ_CHUNK;
-use crate::reap::{ExitStatus, Reap, Reaped, reap};
+use crate::reap::{ExitStatus, Reap, Reaped, reap, reap_at_most};
 
 /// At most this many chunks per pipe are drained when its child is reaped; a
 /// grandchild still writing into the inherited pipe cannot stall the loop.
@@ -386,6 +386,9 @@ impl Daemon {
 
     /// A pidfd polled readable: collect that child.
     pub(super) fn reap_process(&mut self, id: ProcessId) {
+        if self.reap_budget == 0 {
+            return; // level-triggered: the pidfd is reported again next iteration
+        }
         let Some(pid) = self
             .table
             .get(id)
@@ -406,7 +409,10 @@ impl Daemon {
                     let _ = w.rearm();
                 }
             }
-            Ok(reaped) => reaped.into_iter().for_each(|r| self.on_exit(r)),
+            Ok(reaped) => {
+                self.reap_budget = self.reap_budget.saturating_sub(reaped.len());
+                reaped.into_iter().for_each(|r| self.on_exit(r));
+            }
             // ECHILD: the SIGCHLD drain got it first and has handled it.
             Err(_) => {}
         }
@@ -414,8 +420,16 @@ impl Daemon {
 
     /// SIGCHLD: collect every exited child of the process (binary mode only: an
     /// embedding program's own children would be collected too).
+    /// At most the iteration's budget is collected; `reap_more` asks the loop to come
+    /// back for the rest without waiting.
     pub(super) fn reap_any(&mut self) {
-        if let Ok(reaped) = reap(Reap::Any) {
+        if self.reap_budget == 0 {
+            self.reap_more = true;
+            return;
+        }
+        if let Ok(reaped) = reap_at_most(Reap::Any, self.reap_budget) {
+            self.reap_more = reaped.len() == self.reap_budget;
+            self.reap_budget -= reaped.len();
             reaped.into_iter().for_each(|r| self.on_exit(r));
         }
     }
