@@ -10,8 +10,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-cargo build --release --bin supervisord >&2
-ours=$root/target/release/supervisord
+# TARGET=x86_64-unknown-linux-musl bash bench/run.sh: measure the static musl build
+# (no libc.so/ld.so mapped: the smallest RSS) instead of the default glibc one.
+if [ -n "${TARGET:-}" ]; then
+    rustup target add "$TARGET" >&2
+    cargo build --release --locked --target "$TARGET" --bin supervisord >&2
+    ours=$root/target/$TARGET/release/supervisord
+else
+    cargo build --release --locked --bin supervisord >&2
+    ours=$root/target/release/supervisord
+fi
 
 py=$root/target/py/bin/supervisord
 if [ ! -x "$py" ]; then
@@ -31,6 +39,7 @@ cc -O2 -o "$tmp/writer" bench/writer.c
 
 rev=$(git rev-parse --short HEAD 2>/dev/null || echo '?')
 git diff --quiet HEAD -- . ':!bench' 2>/dev/null || rev="$rev+uncommitted changes"
+echo "[bench] ours: $ours (${TARGET:-default target})" >&2
 echo "[bench] $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -sr), checkout $rev, loadavg $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 # bench.py cleans up its daemons and their children on SIGTERM/SIGINT/SIGHUP: forward them.
 "$pybin" bench/bench.py --ours "$ours" --python "$py" --writer "$tmp/writer" "$@" &

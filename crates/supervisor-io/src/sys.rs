@@ -365,6 +365,9 @@ pub(crate) struct LocalTime {
 
 /// `localtime_r(epoch_secs)`; `None` if the C library cannot represent it.
 pub(crate) fn local_time(epoch_secs: i64) -> Option<LocalTime> {
+    // the libc crate marks `time_t` deprecated on musl (it became 64-bit in musl 1.2.0;
+    // the alias follows later): the type is still the one localtime_r takes.
+    #[allow(deprecated)]
     let t = libc::time_t::try_from(epoch_secs).ok()?;
     // SAFETY: `tm` is plain old data; all-zero is a valid value that localtime_r
     // overwrites.
