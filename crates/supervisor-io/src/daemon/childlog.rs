@@ -15,7 +15,7 @@ use std::path::Path;
 
 use std::os::fd::BorrowedFd;
 
-use logrotate::{Action, CreateMode, Policy};
+use logrotate::{Action, CreateMode, Policy, Written};
 
 use super::logfile::{LogFile, Spliced};
 use supervisor_core::LogLevel;
@@ -55,6 +55,9 @@ pub(crate) struct ChildLog {
     failing: bool,
     /// Bytes dropped in the current failure episode (pending was full).
     dropped: u64,
+    /// A due rotation failed (the output goes on into the current file); reported once
+    /// until a rotation succeeds or the file is reopened.
+    rotation_failing: bool,
 }
 
 impl ChildLog {
@@ -83,6 +86,7 @@ impl ChildLog {
             pending: Vec::new(),
             failing: false,
             dropped: 0,
+            rotation_failing: false,
         }))
     }
 
@@ -138,39 +142,23 @@ impl ChildLog {
         }
         let before = file.size();
         match file.write(&self.pending) {
-            Ok(_) => {
+            Ok(written) => {
                 self.pending.clear();
-                if self.failing {
-                    self.failing = false;
-                    let dropped = std::mem::take(&mut self.dropped);
-                    let (level, lost) = match dropped {
-                        0 => (LogLevel::Info, String::new()),
-                        n => (
-                            LogLevel::Warn,
-                            format!(" ({n} bytes of output were dropped)"),
-                        ),
-                    };
-                    main.log(
-                        level,
-                        &format!(
-                            "{} log of {} writable again{lost}",
-                            self.channel.name(),
-                            self.process
-                        ),
-                    );
-                }
+                self.writable_again(main);
+                self.after_rotation(Ok(written), main);
+            }
+            Err(e) if !matches!(e.action(), Action::Write(_)) => {
+                // The whole chunk was written; the rotation due after it failed.
+                self.pending.clear();
+                self.writable_again(main);
+                self.after_rotation(Err(&e), main);
             }
             Err(e) => {
-                if matches!(e.action(), Action::Write(_)) {
-                    // Keep exactly the bytes that did not reach the file.
-                    let stored = usize::try_from(file.size().saturating_sub(before))
-                        .unwrap_or(usize::MAX)
-                        .min(self.pending.len());
-                    self.pending.drain(..stored);
-                } else {
-                    // A rotation failed after the whole chunk was written.
-                    self.pending.clear();
-                }
+                // Keep exactly the bytes that did not reach the file.
+                let stored = usize::try_from(file.size().saturating_sub(before))
+                    .unwrap_or(usize::MAX)
+                    .min(self.pending.len());
+                self.pending.drain(..stored);
                 if !self.failing {
                     self.failing = true;
                     main.log(
@@ -186,6 +174,64 @@ impl ChildLog {
             }
         }
         self.pending.is_empty()
+    }
+
+    /// A write went through: the end of a write-failure episode, if one was going on.
+    fn writable_again(&mut self, main: &mut MainLog) {
+        if !self.failing {
+            return;
+        }
+        self.failing = false;
+        let (level, lost) = match std::mem::take(&mut self.dropped) {
+            0 => (LogLevel::Info, String::new()),
+            n => (
+                LogLevel::Warn,
+                format!(" ({n} bytes of output were dropped)"),
+            ),
+        };
+        main.log(
+            level,
+            &format!(
+                "{} log of {} writable again{lost}",
+                self.channel.name(),
+                self.process
+            ),
+        );
+    }
+
+    /// What the rotation check after stored bytes did. A failed rotation (its directory
+    /// removed, a permission changed) is reported once, not at each later attempt (one
+    /// per `maxbytes` of output), until a rotation succeeds.
+    fn after_rotation(&mut self, outcome: Result<Written, &logrotate::Error>, main: &mut MainLog) {
+        match outcome {
+            Ok(Written::Kept) => {}
+            Ok(Written::Rotated) => {
+                if std::mem::take(&mut self.rotation_failing) {
+                    main.log(
+                        LogLevel::Info,
+                        &format!(
+                            "{} log of {} rotated again",
+                            self.channel.name(),
+                            self.process
+                        ),
+                    );
+                }
+            }
+            Err(e) => {
+                if !self.rotation_failing {
+                    self.rotation_failing = true;
+                    main.log(
+                        LogLevel::Error,
+                        &format!(
+                            "cannot rotate {} log of {}: {e} (the output goes on into the \
+                             current file; retried after another maxbytes of output)",
+                            self.channel.name(),
+                            self.process
+                        ),
+                    );
+                }
+            }
+        }
     }
 
     /// Whether output can go from the pipe straight to the file: a regular file, no
@@ -209,21 +255,9 @@ impl ChildLog {
             return Err(std::io::ErrorKind::Unsupported.into());
         };
         let spliced = file.splice_from(pipe, max)?;
-        if let Spliced::Moved(_, Some(e)) = &spliced {
-            // The bytes are in the file; only the rotation after them failed (as a
-            // failed rotation after a write: reported once per episode; the next
-            // chunk goes the ordinary way and reports "writable again").
-            if !self.failing {
-                self.failing = true;
-                main.log(
-                    LogLevel::Error,
-                    &format!(
-                        "cannot write {} log of {}: {e} (0 bytes kept for a retry)",
-                        self.channel.name(),
-                        self.process
-                    ),
-                );
-            }
+        if let Spliced::Moved(_, rotation) = &spliced {
+            // The bytes are in the file: only the rotation after them may have failed.
+            self.after_rotation(rotation.as_ref().copied(), main);
         }
         Ok(spliced)
     }
@@ -236,7 +270,7 @@ impl ChildLog {
     /// SIGUSR2: reopen the file (after an external rotation moved it).
     pub(crate) fn reopen(&mut self) -> Result<(), logrotate::Error> {
         match &mut self.file {
-            Some(f) => f.reopen(),
+            Some(f) => f.reopen().inspect(|()| self.rotation_failing = false),
             None => Ok(()),
         }
     }

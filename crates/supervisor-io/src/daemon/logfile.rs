@@ -22,9 +22,9 @@ use nix::fcntl::{SpliceFFlags, splice};
 /// What one [`LogFile::splice_from`] did.
 #[derive(Debug)]
 pub(crate) enum Spliced {
-    /// `n` bytes moved into the file; a rotation that followed and failed is the
-    /// error (the bytes are in the file either way).
-    Moved(usize, Option<Error>),
+    /// `n` bytes moved into the file, and what the rotation check after them did (an
+    /// error: a rotation was due and failed; the bytes are in the file either way).
+    Moved(usize, Result<Written, Error>),
     /// The pipe is empty.
     WouldBlock,
     /// Every writer closed the pipe.
@@ -134,8 +134,7 @@ impl LogFile {
                 Err(e) => return Err(e.into()),
             }
         };
-        let rotated = self.after_write(moved).err();
-        Ok(Spliced::Moved(moved, rotated))
+        Ok(Spliced::Moved(moved, self.after_write(moved)))
     }
 
     pub(crate) fn reopen(&mut self) -> Result<(), Error> {
