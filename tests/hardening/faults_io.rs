@@ -498,6 +498,72 @@ fn removed_log_directory_is_survived_and_sigusr2_reopens_once_it_is_back() {
     assert_eq!(info(&sock, "talker"), ("RUNNING".to_owned(), pid));
 }
 
+/// The same with rotation due every 64 KiB: each attempt in the missing directory fails,
+/// which is reported once (not once per attempt: at 4 MB/s that was hundreds of lines a
+/// second), the output goes on into the unlinked file, and once the directory is back
+/// the next due rotation succeeds by itself and says so.
+#[test]
+fn removed_log_directory_under_rotation_is_reported_once_and_rotation_recovers() {
+    let dir = tempdir();
+    let d = dir.path();
+    let dd = d.display();
+    let logs = d.join("logs");
+    std::fs::create_dir(&logs).expect("mkdir logs");
+    let conf = write(
+        d,
+        "supervisord.conf",
+        &config_text(
+            d,
+            &format!(
+                "{}[program:talker]\n\
+                 command=sh -c 'i=0; while :; do i=$((i+1)); \
+                 printf \"line %%d %%0200d\\n\" $i 0; echo $i > {dd}/talker.count; done'\n\
+                 stdout_logfile={dd}/logs/out.log\nstdout_logfile_maxbytes=64KB\n\
+                 stdout_logfile_backups=2\nstartsecs=0\n",
+                server_sections(d)
+            ),
+        ),
+    );
+    let log = d.join("supervisord.log");
+    let daemon = Running::start(d, &conf, &log, &[]);
+    let sock = d.join("sock");
+    wait_serving(&sock);
+    wait_for("a first rotation", || logs.join("out.log.1").exists());
+    let (_, pid) = info(&sock, "talker");
+    // A rotation may create a file while the tree is being removed: remove again.
+    wait_for("logs/ removed", || {
+        let _ = std::fs::remove_dir_all(&logs);
+        !logs.exists()
+    });
+    let count = d.join("talker.count");
+    let at_removal = counter(&count);
+    // ~2.2 MiB: some 35 rotations due while the directory is missing.
+    wait_long("talker to write on after the removal", LONG, || {
+        counter(&count) >= at_removal + 11_000
+    });
+    assert_eq!(info(&sock, "talker"), ("RUNNING".to_owned(), pid));
+    let main = daemon.wait_log("cannot rotate stdout log of talker");
+    assert_eq!(
+        count_lines(&main, "cannot rotate stdout log of talker"),
+        1,
+        "{main}"
+    );
+    assert_eq!(count_lines(&main, "cannot write stdout log"), 0, "{main}");
+
+    std::fs::create_dir(&logs).expect("mkdir logs again");
+    daemon.wait_log("stdout log of talker rotated again");
+    wait_for("output in the recreated directory", || {
+        read(&logs.join("out.log")).contains("line ")
+    });
+    assert_eq!(info(&sock, "talker"), ("RUNNING".to_owned(), pid));
+    let main = read(&log);
+    assert_eq!(
+        count_lines(&main, "cannot rotate stdout log of talker"),
+        1,
+        "{main}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // 4. Listeners: one dies mid-event, one emits garbage
 
