@@ -333,6 +333,116 @@ fn wait_until_lines(path: &Path, n: usize) {
     });
 }
 
+/// A small tmpfs mounted for one test (lazily unmounted when dropped).
+struct Tmpfs(std::path::PathBuf);
+
+impl Tmpfs {
+    /// Mount `size` (e.g. `4m`) at `at`, or `None` (with the reason on stderr) where
+    /// mounting is not allowed.
+    fn mount(at: &Path, size: &str) -> Option<Tmpfs> {
+        std::fs::create_dir_all(at).expect("mkdir mount point");
+        let out = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(at)
+            .output();
+        match out {
+            Ok(o) if o.status.success() => Some(Tmpfs(at.to_path_buf())),
+            Ok(o) => {
+                eprintln!(
+                    "skipped: cannot mount a tmpfs (root with CAP_SYS_ADMIN needed): {}",
+                    String::from_utf8_lossy(&o.stderr).trim()
+                );
+                None
+            }
+            Err(e) => {
+                eprintln!("skipped: cannot run mount: {e}");
+                None
+            }
+        }
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(&self.0)
+            .status();
+    }
+}
+
+/// A real full filesystem under a child log written with `splice(2)`: ENOSPC there falls
+/// back to ordinary writes, the child is never blocked (it writes megabytes while the
+/// disk is full), the failure and the drop are each reported once, and once space is
+/// freed the kept bytes are written, the drop is counted in a "writable again" line and
+/// new output reaches the file.
+#[test]
+fn full_filesystem_under_a_spliced_child_log_recovers_when_space_is_freed() {
+    let dir = tempdir();
+    let d = dir.path();
+    let dd = d.display();
+    let fs = d.join("fs");
+    let Some(_mount) = Tmpfs::mount(&fs, "4m") else {
+        return;
+    };
+    let filler = fs.join("filler");
+    std::fs::write(&filler, vec![0u8; 3 << 20]).expect("filler");
+    let conf = write(
+        d,
+        "supervisord.conf",
+        &config_text(
+            d,
+            &format!(
+                "{}[program:talker]\n\
+                 command=sh -c 'i=0; while :; do i=$((i+1)); \
+                 printf \"line %%d %%0200d\\n\" $i 0; echo $i > {dd}/talker.count; \
+                 if [ -e {dd}/slow ]; then sleep 0.01; fi; done'\n\
+                 stdout_logfile={dd}/fs/out.log\nstdout_logfile_maxbytes=0\nstartsecs=0\n",
+                server_sections(d)
+            ),
+        ),
+    );
+    let log = d.join("supervisord.log");
+    let daemon = Running::start(d, &conf, &log, &[]);
+    let sock = d.join("sock");
+    wait_serving(&sock);
+    daemon.wait_log("cannot write stdout log of talker");
+    let (_, pid) = info(&sock, "talker");
+    let count = d.join("talker.count");
+    let at_full = counter(&count);
+    // ~2.2 MiB more while the disk is full: more than the 1 MiB kept and a pipe.
+    wait_long("talker to write on while the disk is full", LONG, || {
+        counter(&count) >= at_full + 11_000
+    });
+    let main = daemon.wait_log("stdout log of talker still failing");
+    assert!(main.contains("No space left on device"), "{main}");
+    assert_eq!(
+        count_lines(&main, "cannot write stdout log of talker"),
+        1,
+        "{main}"
+    );
+    assert_eq!(info(&sock, "talker"), ("RUNNING".to_owned(), pid));
+
+    write(d, "slow", "");
+    std::fs::remove_file(&filler).expect("free the space");
+    let freed_at = counter(&count);
+    let main = daemon.wait_log("stdout log of talker writable again (");
+    assert!(main.contains("bytes of output were dropped)"), "{main}");
+    let out = fs.join("out.log");
+    wait_for("output written after the space was freed", || {
+        read(&out)
+            .lines()
+            .rev()
+            .nth(1)
+            .and_then(|l| l.split(' ').nth(1))
+            .and_then(|n| n.parse::<u64>().ok())
+            .is_some_and(|n| n > freed_at)
+    });
+    assert_eq!(info(&sock, "talker"), ("RUNNING".to_owned(), pid));
+    assert_eq!(state(&sock), "RUNNING");
+    drop(daemon);
+}
+
 // ---------------------------------------------------------------------------------------
 // 2. The main log on /dev/full
 
