@@ -97,6 +97,20 @@ impl SelfPipe {
         }
     }
 
+    /// Put `signals` (oldest first) back in front of the queue, each at most once: a run
+    /// that ended before handling signals it had read returns them for the next run.
+    pub fn requeue(&mut self, signals: &[i32]) {
+        let mut front: Vec<i32> = Vec::new();
+        for &sig in signals {
+            if !front.contains(&sig) {
+                front.push(sig);
+            }
+        }
+        self.queue.retain(|s| !front.contains(s));
+        front.append(&mut self.queue);
+        self.queue = front;
+    }
+
     /// The oldest queued signal number, removed from the queue (supervisord handles
     /// one per loop iteration: `get_signal`). Does not read the pipe.
     pub fn pop(&mut self) -> Option<i32> {

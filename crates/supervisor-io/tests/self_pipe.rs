@@ -70,6 +70,21 @@ fn a_handled_signal_can_queue_again() {
     assert_eq!(without_chld(pipe.drain().expect("drain")), [USR2, TERM]);
 }
 
+/// A run that ended with signals read but not handled (a TERM read in the same batch as
+/// the exit that completed a reload) gives them back: the next run gets them first.
+#[test]
+fn requeued_signals_come_first_and_once() {
+    let _lock = signal_handlers();
+    let mut pipe = SelfPipe::install().expect("install");
+    raise(Signal::SIGUSR2).expect("raise");
+    pipe.receive().expect("receive");
+    pipe.requeue(&[TERM, USR2, TERM]);
+    assert_eq!(without_chld(pipe.drain().expect("drain")), [TERM, USR2]);
+    pipe.requeue(&[HUP]);
+    raise(Signal::SIGTERM).expect("raise");
+    assert_eq!(without_chld(pipe.drain().expect("drain")), [HUP, TERM]);
+}
+
 #[test]
 fn child_exit_arrives_as_sigchld() {
     let _lock = signal_handlers();

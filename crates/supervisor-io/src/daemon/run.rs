@@ -46,9 +46,21 @@ pub(super) fn run(mut d: Daemon) -> Result<(Outcome, MainLog, Option<SelfPipe>),
     // Signals caught before the run (an adopted pipe) are handled first.
     d.on_signals();
     let result = main_loop(&mut d);
-    let pipe = d.signals.take();
-    if let Some(pipe) = &pipe {
+    let mut pipe = d.signals.take();
+    if let Some(pipe) = &mut pipe {
         let _ = d.poller.delete(pipe.as_fd());
+        // Signals read in the same batch as the fact that ended the run (a TERM right
+        // behind the exit that completed a reload) were never handled: the next run
+        // handles them first, as if still in the pipe.
+        let unhandled: Vec<i32> = d
+            .inputs
+            .iter()
+            .filter_map(|input| match input {
+                Input::Signal(sig) if *sig != Signal::CHLD => Some(sig.0),
+                _ => None,
+            })
+            .collect();
+        pipe.requeue(&unhandled);
     }
     d.close_everything();
     let outcome = result?;
