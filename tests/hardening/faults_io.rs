@@ -315,7 +315,9 @@ fn child_log_on_dev_full_neither_blocks_the_child_nor_floods_the_main_log() {
     // The other program's log: every line, in order, none lost or doubled.
     wait_until_lines(&d.join("other.log"), 50);
     let other = read(&d.join("other.log"));
-    let numbers: Vec<u64> = other
+    // Complete lines only: the last one may be half-written as we read.
+    let complete = &other[..other.rfind('\n').map_or(0, |i| i + 1)];
+    let numbers: Vec<u64> = complete
         .lines()
         .map(|l| {
             l.strip_prefix("other ")
