@@ -243,6 +243,20 @@ impl ChildLog {
             && self.file.as_ref().is_some_and(LogFile::can_splice)
     }
 
+    /// Whether the next splice opens a descriptor (see [`LogFile::splice_needs_descriptor`]).
+    pub(crate) fn splice_needs_descriptor(&self) -> bool {
+        self.file
+            .as_ref()
+            .is_some_and(LogFile::splice_needs_descriptor)
+    }
+
+    /// Give splicing up for this file (see [`LogFile::forgo_splice`]).
+    pub(crate) fn forgo_splice(&mut self) {
+        if let Some(file) = &mut self.file {
+            file.forgo_splice();
+        }
+    }
+
     /// Move up to `max` bytes from `pipe` into the file (see [`LogFile::splice_from`]).
     /// `Err`: nothing moved, read the pipe the ordinary way.
     pub(crate) fn splice_from(

@@ -147,6 +147,8 @@ impl Daemon {
             }
         };
         let listener = self.core.listener_info(id).is_some();
+        // (this process still counts, though its pipes are open: five to spare)
+        let waiting = not_running(&self.table);
         let Some(p) = self.table.get_mut(id) else {
             return failed(CoreSpawnError::Resources {
                 message: "unknown process".to_owned(),
@@ -195,6 +197,7 @@ impl Daemon {
             }
         };
         let pid = spawned.pid;
+        let room_for_pidfd = |fd| room_for_extra(fd, waiting);
         let mut unwatched = Vec::new();
         let mut watch = |fd, source: Source| match Watched::new(fd, &self.poller, source.key()) {
             Ok(w) => Some(w),
@@ -203,8 +206,10 @@ impl Daemon {
                 None
             }
         };
+        // without a pidfd the exit comes through SIGCHLD, as in 4.3
         let exit = sys::pidfd_open(pid)
             .ok()
+            .filter(|fd| room_for_pidfd(std::os::fd::AsRawFd::as_raw_fd(fd)))
             .and_then(|fd| watch(fd, Source::Exit(id)));
         let pipe = |w: Option<Watched>| {
             w.map(|watched| Pipe {
@@ -251,6 +256,12 @@ impl Daemon {
         if taken && let Some(s) = self.sockets.get_mut(group) {
             s.release(&mut self.log);
         }
+    }
+
+    /// Whether a descriptor this daemon adds to 4.3's (a pidfd, a log's splice handle)
+    /// may be kept at number `fd`: see [`room_for_extra`].
+    pub(super) fn room_for_extra(&self, fd: std::os::fd::RawFd) -> bool {
+        room_for_extra(fd, not_running(&self.table))
     }
 
     /// Replace the previous spawn's logs with fresh ones (supervisord opens the log
@@ -355,4 +366,29 @@ fn kill_error(result: Result<(), KillError>) -> Option<String> {
         }
         Err(e @ KillError::InvalidPid { .. }) => Some(e.to_string()),
     }
+}
+
+/// Descriptors kept free besides five per process not running: connections, a spawn's
+/// pipes before the child ends close, reopened logs.
+const SPARE_DESCRIPTORS: u64 = 32;
+
+/// 4.3 uses five descriptors per process (three pipes, two logs), so `minfds` (1024)
+/// runs 200 programs. This daemon's extras (a pidfd per child, a second handle per log
+/// for `splice`) are optimisations, kept only while the one at number `fd` (descriptors
+/// are allocated lowest first: about as many are in use) leaves room for `waiting`
+/// processes to start and [`SPARE_DESCRIPTORS`]; without them exits come through
+/// SIGCHLD and output is read and written.
+fn room_for_extra(fd: std::os::fd::RawFd, waiting: usize) -> bool {
+    let Ok((soft, _)) = nix::sys::resource::getrlimit(nix::sys::resource::Resource::RLIMIT_NOFILE)
+    else {
+        return false;
+    };
+    let fd = u64::try_from(fd).unwrap_or(u64::MAX);
+    let need = 5u64.saturating_mul(waiting as u64) + SPARE_DESCRIPTORS;
+    fd.saturating_add(need) < soft
+}
+
+/// How many processes have no child now.
+fn not_running(table: &super::process::Table) -> usize {
+    table.iter().filter(|(_, p)| p.live.is_none()).count()
 }

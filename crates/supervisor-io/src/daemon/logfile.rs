@@ -101,6 +101,16 @@ impl LogFile {
         !matches!(self.splice, SpliceHandle::Unavailable)
     }
 
+    /// Whether the next [`LogFile::splice_from`] opens the second descriptor.
+    pub(crate) fn splice_needs_descriptor(&self) -> bool {
+        matches!(self.splice, SpliceHandle::Unopened)
+    }
+
+    /// Write this file the ordinary way only (no second descriptor) until reopened.
+    pub(crate) fn forgo_splice(&mut self) {
+        self.splice = SpliceHandle::Unavailable;
+    }
+
     fn splice_handle(&mut self) -> Option<&File> {
         if let SpliceHandle::Unopened = self.splice {
             self.splice = match second_handle(&self.file) {

@@ -105,8 +105,42 @@ impl Daemon {
             && log.as_ref().is_some_and(|l| l.can_splice())
     }
 
+    /// Whether `channel`'s log has its splice descriptor or may open it now (see
+    /// [`Daemon::room_for_extra`]); when it may not, the log gives splicing up.
+    fn splice_descriptor_allowed(&mut self, id: ProcessId, channel: Channel) -> bool {
+        let Some(p) = self.table.get_mut(id) else {
+            return false;
+        };
+        if !p
+            .log_mut(channel)
+            .as_ref()
+            .is_some_and(|l| l.splice_needs_descriptor())
+        {
+            return true;
+        }
+        // the lowest free descriptor: the number the second handle would get
+        let probe = p
+            .live
+            .as_mut()
+            .and_then(|l| l.pipe_mut(channel).as_ref())
+            .and_then(|pipe| crate::sys::dup_at_least(pipe.watched.as_fd(), 0).ok());
+        let room = probe.is_some_and(|fd| self.room_for_extra(fd.as_raw_fd()));
+        if !room
+            && let Some(log) = self
+                .table
+                .get_mut(id)
+                .and_then(|p| p.log_mut(channel).as_mut())
+        {
+            log.forgo_splice();
+        }
+        room
+    }
+
     /// Splice what the pipe holds into the log, up to `SPLICE_BUDGET`.
     fn splice_pass(&mut self, id: ProcessId, channel: Channel) -> Pass {
+        if !self.splice_descriptor_allowed(id, channel) {
+            return Pass::Fallback;
+        }
         let mut moved = 0;
         let pass = loop {
             let Some(p) = self.table.get_mut(id) else {
