@@ -810,3 +810,47 @@ fn accept_without_descriptors_recovers(d: &Daemon, limit: usize) {
     assert!(String::from_utf8_lossy(&buf).contains("RUNNING"));
     assert!(d.call("supervisor.getState", &[]).contains("RUNNING"));
 }
+
+/// 4.3 needs five descriptors per process (three pipes, two logs): with the default
+/// `minfds=1024` as the hard limit too, 200 programs that write to stdout and stderr
+/// all run (observed with 4.3.0: 1007 descriptors in use). This daemon's extra
+/// descriptors (a pidfd per child, a second handle per log for `splice`) are taken only
+/// while that leaves room for every program and a few connections, so the same config
+/// runs here too, and RPC keeps answering.
+#[test]
+fn two_hundred_programs_fit_in_the_default_1024_descriptors() {
+    let d = Daemon::start_with(
+        "",
+        "[program:p]\nprocess_name=%(process_num)03d\nnumprocs=200\n\
+         command=sh -c 'echo out; echo err >&2; exec sleep 1000'\nstartsecs=0\n\
+         stdout_logfile={dir}/%(process_num)03d.out\nstderr_logfile={dir}/%(process_num)03d.err\n",
+        &[],
+        "ulimit -n 1024",
+    );
+    let start = Instant::now();
+    let infos = loop {
+        let infos = all_infos(&d.call("supervisor.getAllProcessInfo", &[]));
+        if infos.len() == 200 && infos.iter().all(|(_, i)| i.statename == "RUNNING") {
+            break infos;
+        }
+        let failed: Vec<_> = infos
+            .iter()
+            .filter(|(_, i)| !i.spawnerr.is_empty())
+            .collect();
+        assert!(failed.is_empty(), "spawns failed: {failed:?}");
+        assert!(start.elapsed() < DEADLINE * 3, "not all RUNNING: {infos:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(infos.len(), 200);
+    for n in 0..200 {
+        wait_for_file(&d.path(&format!("{n:03}.out")), "out\n");
+        wait_for_file(&d.path(&format!("{n:03}.err")), "err\n");
+    }
+    assert!(!d.log().contains("spawnerr"), "{}", d.log());
+    // still room for a few connections at once
+    let held: Vec<_> = (0..8).map(|_| client::unix(&d.sock)).collect();
+    for mut c in held {
+        assert!(c.call_text("supervisor.getState", &[]).contains("RUNNING"));
+    }
+    d.shutdown();
+}
