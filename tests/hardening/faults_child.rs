@@ -38,16 +38,16 @@ impl Daemon {
     /// Start a daemon; `options` go into `[supervisord]`, `programs` (with `{dir}` for the
     /// temp dir) after the server sections.
     fn start(options: &str, programs: &str) -> Daemon {
-        Daemon::start_with(options, programs, &[], "")
+        Daemon::start_with(options, programs, &[], &[])
     }
 
     /// [`Daemon::start`] with executable `scripts` (name, text; `{dir}` replaced) written
-    /// first, and `ulimits` (shell commands such as `ulimit -p 1`) run before exec.
+    /// first, and `limits` (`prlimit` options such as `--nproc=1:4096`) set before exec.
     fn start_with(
         options: &str,
         programs: &str,
         scripts: &[(&str, &str)],
-        ulimits: &str,
+        limits: &[&str],
     ) -> Daemon {
         use std::os::unix::fs::PermissionsExt;
         let tmp = tempdir();
@@ -70,18 +70,20 @@ impl Daemon {
             programs.replace("{dir}", &d)
         );
         let conf = crate::util::write(&dir, "supervisord.conf", &text);
-        // limits are set by a shell that execs the daemon (this crate allows no unsafe
-        // `pre_exec`); dash's `ulimit -n N` / `-p N` set soft and hard limits
-        let mut cmd = if ulimits.is_empty() {
+        // limits are set by util-linux `prlimit`, which execs the daemon (this crate
+        // allows no unsafe `pre_exec`, and `sh`'s ulimit options differ: dash's `-p` is
+        // bash's `-u`)
+        let mut cmd = if limits.is_empty() {
             supervisord(&dir)
         } else {
-            let mut sh = std::process::Command::new("sh");
-            sh.current_dir(&dir)
+            let mut prlimit = std::process::Command::new("prlimit");
+            prlimit
+                .current_dir(&dir)
                 .stdin(Stdio::null())
-                .arg("-c")
-                .arg(format!("{ulimits} && exec \"$0\" \"$@\""))
+                .args(limits)
+                .arg("--")
                 .arg(crate::util::BIN);
-            sh
+            prlimit
         };
         cmd.arg("-n")
             .arg("-c")
@@ -352,7 +354,7 @@ fn child_closing_stdout_keeps_running_and_stops() {
                   while [ ! -e go ]; do sleep 0.05; done\n\
                   exec 1>&-\n\
                   i=0\nwhile :; do echo \"stderr line $i\" >&2; i=$((i+1)); sleep 0.1; done\n";
-    let d = Daemon::start_with("", tmp_programs, &[("closer.sh", closer)], "");
+    let d = Daemon::start_with("", tmp_programs, &[("closer.sh", closer)], &[]);
     let info = d.wait_state("closer", "RUNNING");
     wait_for_file(&d.path("closer.out"), "before-close");
     let daemon_pid = d.running.child.id() as i32;
@@ -496,7 +498,7 @@ fn setsid_grandchild_escapes_a_group_stop_without_hanging_the_daemon() {
         "[program:escaper]\ncommand={dir}/escaper.sh\ndirectory={dir}\nstartsecs=0\n\
          stopasgroup=true\nkillasgroup=true\nstopwaitsecs=5\nstdout_logfile={dir}/escaper.log\n",
         &[("escaper.sh", escaper)],
-        "",
+        &[],
     );
     let mut reaper = Reaper(Vec::new());
     let daemon_pid = d.running.child.id() as i32;
@@ -615,7 +617,7 @@ fn fork_failing_with_eagain_backs_off_to_fatal_with_4_3_message() {
         "user=nobody\nminprocs=1",
         "[program:forky]\ncommand=sleep 1000\nstartsecs=0\nstartretries=2\n",
         &[],
-        "ulimit -Sp 1 && ulimit -Hp 4096",
+        &["--nproc=1:4096"],
     );
     let message = "Too many processes in process table to spawn 'forky'";
     // each BACKOFF lasts a second or more (1 s, then 2 s) before the next attempt
@@ -679,7 +681,7 @@ fn emfile_at_spawn_is_fatal_with_4_3_message_and_recovers_when_fds_free_up() {
             )
         })
         .collect();
-    let d = Daemon::start_with("minfds=64", &programs, &[], "ulimit -n 64");
+    let d = Daemon::start_with("minfds=64", &programs, &[], &["--nofile=64:64"]);
     let settled = |infos: &[(String, Info)]| {
         infos.len() == 24
             && infos
@@ -825,7 +827,7 @@ fn two_hundred_programs_fit_in_the_default_1024_descriptors() {
          command=sh -c 'echo out; echo err >&2; exec sleep 1000'\nstartsecs=0\n\
          stdout_logfile={dir}/%(process_num)03d.out\nstderr_logfile={dir}/%(process_num)03d.err\n",
         &[],
-        "ulimit -n 1024",
+        &["--nofile=1024:1024"],
     );
     let start = Instant::now();
     let infos = loop {
