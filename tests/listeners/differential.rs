@@ -17,12 +17,14 @@ struct Scenario {
 }
 
 /// A program that runs and exits, one that fails into FATAL, a group event for each,
-/// and supervisord's RUNNING state change.
+/// and supervisord's RUNNING state change. `quick` has startsecs=10: with the default 1 s,
+/// a loaded machine can keep 4.3's 1-second loop from seeing the exit before startsecs
+/// have passed, and 4.3 then reports it RUNNING (and EXITED) instead of BACKOFF.
 const LIFECYCLE: Scenario = Scenario {
     events: "PROCESS_STATE,PROCESS_GROUP,SUPERVISOR_STATE_CHANGE",
     programs: "[program:once]\ncommand=sh -c 'sleep 0.3; exit 0'\nstartsecs=0\n\
                autorestart=false\n\
-               [program:quick]\ncommand=sh -c 'exit 1'\nstartretries=1\n",
+               [program:quick]\ncommand=sh -c 'exit 1'\nstartretries=1\nstartsecs=10\n",
     done: |recs| {
         has(recs, "PROCESS_STATE_EXITED", "once") && has(recs, "PROCESS_STATE_FATAL", "quick")
     },
