@@ -17,3 +17,4 @@ mod faults_child;
 mod faults_io;
 mod load;
 mod security;
+mod support;

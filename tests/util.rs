@@ -102,17 +102,24 @@ pub struct Running {
 impl Running {
     /// Start `supervisord -n -c <conf> <extra...>` in `dir`, main log at `log`.
     pub fn start(dir: &Path, conf: &Path, log: &Path, extra: &[&str]) -> Running {
-        let child = supervisord(dir)
-            .arg("-n")
-            .arg("-c")
-            .arg(conf)
-            .args(extra)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn supervisord");
+        Running::spawn(
+            supervisord(dir)
+                .arg("-n")
+                .arg("-c")
+                .arg(conf)
+                .args(extra)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+            log,
+        )
+    }
+
+    /// Spawn `cmd`, a command that runs (or execs) the daemon in the foreground, main log
+    /// at `log`: for a daemon started some other way than [`Running::start`] (under a
+    /// shell's `umask`, under `prlimit`, with its stderr kept).
+    pub fn spawn(cmd: &mut Command, log: &Path) -> Running {
         Running {
-            child,
+            child: cmd.spawn().expect("spawn supervisord"),
             log: log.to_path_buf(),
         }
     }
