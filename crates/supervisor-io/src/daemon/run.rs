@@ -28,7 +28,7 @@ const EXIT_POLL: Duration = Duration::from_secs(1);
 /// for seconds. The rest stay zombies, still RUNNING for the core, and are collected
 /// by the next iterations (a readable pidfd is reported again; a stopped `waitpid(-1)`
 /// drain sets `reap_more`, which makes the next wait not block).
-const REAP_BATCH: usize = 4;
+const REAP_BATCH: usize = 2;
 
 /// The loop; the self-pipe (adopted or installed here) is handed back, still
 /// installed, for the caller to keep or drop.
