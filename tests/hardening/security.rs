@@ -18,7 +18,8 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use super::client::{self, s};
+use crate::hardening::client::{self, s};
+use crate::hardening::support::{rss_kib, unix_server, wait_accepting};
 use crate::util::{BIN, DEADLINE, Running, config_text, tempdir, wait_for, write};
 
 const CTL: &str = env!("CARGO_BIN_EXE_supervisorctl");
@@ -32,28 +33,16 @@ fn free_port() -> u16 {
 /// Start `supervisord -n -c conf` under `umask 000`, the most permissive umask: every
 /// mode checked below must then come from the daemon, not from the umask.
 fn start_umask_000(dir: &Path, conf: &Path) -> Running {
-    let child = Command::new("/bin/sh")
-        .arg("-c")
+    let mut cmd = Command::new("/bin/sh");
+    cmd.arg("-c")
         .arg("umask 000; exec \"$0\" -n -c \"$1\"")
         .arg(BIN)
         .arg(conf)
         .current_dir(dir)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn supervisord");
-    Running {
-        child,
-        log: dir.join("supervisord.log"),
-    }
-}
-
-/// Wait until the unix server at `sock` answers `supervisor.getPID`.
-fn wait_serving(sock: &Path) {
-    wait_for(&format!("the unix server {}", sock.display()), || {
-        UnixStream::connect(sock).is_ok()
-    });
+        .stderr(Stdio::null());
+    Running::spawn(&mut cmd, &dir.join("supervisord.log"))
 }
 
 /// `stat`: permission bits, uid, gid.
@@ -154,16 +143,13 @@ fn unix_socket_mode_0700_by_default_chmod_and_chown_honoured() {
             &config_text(
                 dir.path(),
                 &format!(
-                    "[unix_http_server]\nfile={}\n{lines}\
-                     [rpcinterface:supervisor]\n\
-                     supervisor.rpcinterface_factory=supervisor.rpcinterface:make_main_rpcinterface\n\
-                     [program:cat]\ncommand=cat\nstartsecs=0\n",
-                    sock.display()
+                    "{}[program:cat]\ncommand=cat\nstartsecs=0\n",
+                    unix_server(&sock, lines)
                 ),
             ),
         );
         let daemon = start_umask_000(dir.path(), &conf);
-        wait_serving(&sock);
+        wait_accepting(&sock);
         daemon.wait_log("success: cat entered RUNNING state");
         assert_eq!(
             mode_owner(&sock),
@@ -211,6 +197,41 @@ fn unix_socket_mode_0700_by_default_chmod_and_chown_honoured() {
 enum Target {
     Unix(PathBuf),
     Tcp(u16),
+}
+
+impl Target {
+    /// The unix socket's path (the first target of [`daemon_with_auth`]).
+    fn unix_path(&self) -> &Path {
+        match self {
+            Target::Unix(path) => path,
+            Target::Tcp(_) => unreachable!("the first target is the unix socket"),
+        }
+    }
+}
+
+/// `getProcessInfo` of [`SECRET_PROGRAM`] on `sock` with `auth`: RUNNING (the requests
+/// refused before stopped nothing).
+fn assert_secret_program_running(sock: &Path, auth: &str) {
+    let mut c = client::unix(sock);
+    c.send(&client::rpc_request(
+        "supervisor.getProcessInfo",
+        &[&s(SECRET_PROGRAM)],
+        auth,
+    ));
+    let info = c.response().text();
+    assert!(
+        info.contains("<name>statename</name>\n<value><string>RUNNING</string>"),
+        "{info}"
+    );
+}
+
+/// `supervisor.getPID` on `c` answers `daemon`'s pid.
+fn assert_get_pid(c: &mut client::Client, daemon: &Running) {
+    let pid = c.call_text("supervisor.getPID", &[]);
+    assert!(
+        pid.contains(&format!("<int>{}</int>", daemon.child.id())),
+        "{pid}"
+    );
 }
 
 /// A raw connection whose writes may fail (the daemon may answer and close before a
@@ -326,13 +347,10 @@ fn daemon_with_auth(dir: &Path) -> (Running, Target, Target) {
         &config_text(
             dir,
             &format!(
-                "[unix_http_server]\nfile={}\nusername={USER}\npassword={PASSWORD}\n\
-                 [inet_http_server]\nport=127.0.0.1:{port}\nusername={USER}\npassword={{SHA}}{sha}\n\
-                 [rpcinterface:supervisor]\n\
-                 supervisor.rpcinterface_factory=supervisor.rpcinterface:make_main_rpcinterface\n\
+                "{}[inet_http_server]\nport=127.0.0.1:{port}\nusername={USER}\npassword={{SHA}}{sha}\n\
                  [program:{SECRET_PROGRAM}]\ncommand=sh -c 'echo {SECRET_LINE}; echo {SECRET_LINE} >&2; exec sleep 1000'\n\
                  startsecs=0\n",
-                sock.display()
+                unix_server(&sock, &format!("username={USER}\npassword={PASSWORD}\n"))
             ),
         ),
     );
@@ -523,20 +541,7 @@ fn auth_enforced_on_every_path_of_both_servers() {
         }
     }
     // The refused form posts (and the tokenless one with the password) stopped nothing.
-    let Target::Unix(sock) = &unix else {
-        unreachable!("the first target is the unix socket")
-    };
-    let mut c = client::unix(sock);
-    c.send(&client::rpc_request(
-        "supervisor.getProcessInfo",
-        &[&s(SECRET_PROGRAM)],
-        &good,
-    ));
-    let info = c.response().text();
-    assert!(
-        info.contains("<name>statename</name>\n<value><string>RUNNING</string>"),
-        "{info}"
-    );
+    assert_secret_program_running(unix.unix_path(), &good);
     drop(daemon);
 }
 
@@ -547,20 +552,11 @@ fn open_daemon(dir: &Path, programs: &str) -> (Running, PathBuf) {
     let conf = write(
         dir,
         "supervisord.conf",
-        &config_text(
-            dir,
-            &format!(
-                "[unix_http_server]\nfile={}\n\
-                 [rpcinterface:supervisor]\n\
-                 supervisor.rpcinterface_factory=supervisor.rpcinterface:make_main_rpcinterface\n\
-                 {programs}",
-                sock.display()
-            ),
-        ),
+        &config_text(dir, &format!("{}{programs}", unix_server(&sock, ""))),
     );
     let daemon = Running::start(dir, &conf, &dir.join("supervisord.log"), &[]);
     daemon.wait_log("supervisord started with pid");
-    wait_serving(&sock);
+    wait_accepting(&sock);
     (daemon, sock)
 }
 
@@ -578,11 +574,7 @@ fn server_without_username_is_open_as_4_3() {
         "{log}"
     );
     let mut c = client::unix(&sock);
-    let pid = c.call_text("supervisor.getPID", &[]);
-    assert!(
-        pid.contains(&format!("<int>{}</int>", daemon.child.id())),
-        "{pid}"
-    );
+    assert_get_pid(&mut c, &daemon);
     // Any credentials are ignored rather than refused.
     c.send(&client::rpc_request(
         "supervisor.getPID",
@@ -738,21 +730,7 @@ fn method_names_restricted_as_the_cve_2017_11610_fix() {
         status_of(&answer) == 400 || is_unknown_method(&text),
         "{text}"
     );
-    let pid = client::unix(&sock).call_text("supervisor.getPID", &[]);
-    assert!(
-        pid.contains(&format!("<int>{}</int>", daemon.child.id())),
-        "{pid}"
-    );
-}
-
-/// A process's resident memory (`VmRSS`, KiB).
-fn rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("proc status");
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or_else(|| panic!("no VmRSS in {status}"))
+    assert_get_pid(&mut client::unix(&sock), &daemon);
 }
 
 /// Send `request` on a fresh connection to `target`; the status the daemon answered
@@ -775,9 +753,7 @@ fn request_size_limits_answer_and_the_daemon_keeps_serving() {
     let dir = tempdir();
     let (daemon, unix, tcp) = daemon_with_auth(dir.path());
     let good = basic(&format!("{USER}:{PASSWORD}"));
-    let Target::Unix(sock) = &unix else {
-        unreachable!("the first target is the unix socket")
-    };
+    let sock = unix.unix_path();
     let serving = || {
         let mut c = client::unix(sock);
         c.send(&client::rpc_request("supervisor.getPID", &[], &good));
@@ -796,62 +772,48 @@ fn request_size_limits_answer_and_the_daemon_keeps_serving() {
     let post = |headers: &str| {
         format!("POST /RPC2 HTTP/1.1\r\nHost: localhost\r\n{good}{headers}\r\n").into_bytes()
     };
-    let cases: Vec<(&str, Vec<u8>, u16)> = vec![
+    // (what, request, status)
+    let mut cases: Vec<(String, Vec<u8>, u16)> = [
         (
             "a 70 KiB header",
-            format!("GET / HTTP/1.1\r\n{good}X-Big: {big}\r\n\r\n").into_bytes(),
-            413,
+            format!("GET / HTTP/1.1\r\n{good}X-Big: {big}\r\n\r\n"),
         ),
         (
             "a 70 KiB head that never ends",
-            format!("GET / HTTP/1.1\r\n{good}X-Big: {big}").into_bytes(),
-            413,
+            format!("GET / HTTP/1.1\r\n{good}X-Big: {big}"),
         ),
         (
             "20000 headers",
-            format!("GET / HTTP/1.1\r\n{good}{many}\r\n").into_bytes(),
-            413,
+            format!("GET / HTTP/1.1\r\n{good}{many}\r\n"),
         ),
         (
             "a 70 KiB request line",
-            format!("GET /{big} HTTP/1.1\r\n\r\n").into_bytes(),
+            format!("GET /{big} HTTP/1.1\r\n\r\n"),
+        ),
+    ]
+    .into_iter()
+    .map(|(what, head)| (what.to_owned(), head.into_bytes(), 413))
+    .collect();
+    for (what, length, status) in [
+        ("of 1 TB", "1000000000000".to_owned(), 413),
+        (
+            "over 64 bits",
+            "123456789012345678901234567890".to_owned(),
             413,
         ),
-        (
-            "Content-Length of 1 TB",
-            post("Content-Length: 1000000000000\r\n"),
-            413,
-        ),
-        (
-            "Content-Length over 64 bits",
-            post("Content-Length: 123456789012345678901234567890\r\n"),
-            413,
-        ),
-        (
-            "Content-Length one over 4 MiB",
-            post(&format!("Content-Length: {}\r\n", 4 * 1024 * 1024 + 1)),
-            413,
-        ),
-        (
-            "a chunked body",
-            [
-                post("Transfer-Encoding: chunked\r\n"),
-                b"5\r\nhello\r\n0\r\n\r\n".to_vec(),
-            ]
-            .concat(),
-            400,
-        ),
-        (
-            "two different Content-Lengths",
-            post("Content-Length: 5\r\nContent-Length: 6\r\n"),
-            400,
-        ),
-        (
-            "a negative Content-Length",
-            post("Content-Length: -1\r\n"),
-            400,
-        ),
+        ("one over 4 MiB", (4 * 1024 * 1024 + 1).to_string(), 413),
+        ("negative", "-1".to_owned(), 400),
+    ] {
+        let request = post(&format!("Content-Length: {length}\r\n"));
+        cases.push((format!("Content-Length {what}"), request, status));
+    }
+    let chunked = [
+        post("Transfer-Encoding: chunked\r\n"),
+        b"5\r\nhello\r\n0\r\n\r\n".to_vec(),
     ];
+    cases.push(("a chunked body".to_owned(), chunked.concat(), 400));
+    let two_lengths = post("Content-Length: 5\r\nContent-Length: 6\r\n");
+    cases.push(("two different Content-Lengths".to_owned(), two_lengths, 400));
     for target in [&unix, &tcp] {
         for (what, request, status) in &cases {
             assert_eq!(refused_with(target, request), *status, "{target:?}: {what}");
@@ -956,20 +918,7 @@ fn xml_rpc_posts_from_another_site_are_refused() {
         }
     }
     daemon.wait_log("XML-RPC request refused for");
-    let mut c = client::unix(match &unix {
-        Target::Unix(p) => p,
-        Target::Tcp(_) => unreachable!("the first target is the unix socket"),
-    });
-    c.send(&client::rpc_request(
-        "supervisor.getProcessInfo",
-        &[&s(SECRET_PROGRAM)],
-        &good,
-    ));
-    let info = c.response().text();
-    assert!(
-        info.contains("<name>statename</name>\n<value><string>RUNNING</string>"),
-        "{info}"
-    );
+    assert_secret_program_running(unix.unix_path(), &good);
     // The same site (the Host the browser was pointed at; the client sends
     // `Host: localhost`) is let through.
     let answer = stop(&tcp, "Origin: http://localhost\r\n");

@@ -1,7 +1,7 @@
 //! Disks failing under the daemon: a child log or the main log on `/dev/full`, a full
 //! filesystem, a log directory removed while in use.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
 use nix::sys::signal::Signal;
@@ -21,6 +21,26 @@ fn start_keeping_stderr(dir: &Path, conf: &Path, log: &Path) -> Running {
         .stdout(Stdio::null())
         .stderr(stderr);
     Running::spawn(&mut cmd, log)
+}
+
+/// `[program:talker]`: numbered lines of some 210 bytes (`line <n> 000...`) as fast as
+/// it can, the last number in `dir/talker.count`; `pause` (shell) runs after each line,
+/// `log` (stdout log options) follow the command.
+fn talker(dir: &Path, pause: &str, log: &str) -> String {
+    let dd = dir.display();
+    format!(
+        "[program:talker]\n\
+         command=sh -c 'i=0; while :; do i=$((i+1)); \
+         printf \"line %%d %%0200d\\n\" $i 0; echo $i > {dd}/talker.count; {pause}done'\n\
+         {log}startsecs=0\n"
+    )
+}
+
+/// Wait (up to [`LONG`]) until the talker has written `lines` more lines.
+fn wait_talker_writes(dir: &Path, lines: u64, what: &str) {
+    let count = dir.join("talker.count");
+    let from = counter(&count);
+    wait_within(what, LONG, || counter(&count) >= from + lines);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -173,22 +193,16 @@ fn full_filesystem_under_a_spliced_child_log_recovers_when_space_is_freed() {
     std::fs::write(&filler, vec![0u8; 3 << 20]).expect("filler");
     let (daemon, sock) = start(
         d,
-        &format!(
-            "[program:talker]\n\
-                 command=sh -c 'i=0; while :; do i=$((i+1)); \
-                 printf \"line %%d %%0200d\\n\" $i 0; echo $i > {dd}/talker.count; \
-                 if [ -e {dd}/slow ]; then sleep 0.01; fi; done'\n\
-                 stdout_logfile={dd}/fs/out.log\nstdout_logfile_maxbytes=0\nstartsecs=0\n"
+        &talker(
+            d,
+            &format!("if [ -e {dd}/slow ]; then sleep 0.01; fi; "),
+            &format!("stdout_logfile={dd}/fs/out.log\nstdout_logfile_maxbytes=0\n"),
         ),
     );
     daemon.wait_log("cannot write stdout log of talker");
     let (_, pid) = info(&sock, "talker");
-    let count = d.join("talker.count");
-    let at_full = counter(&count);
     // ~2.2 MiB more while the disk is full: more than the 1 MiB kept and a pipe.
-    wait_within("talker to write on while the disk is full", LONG, || {
-        counter(&count) >= at_full + 11_000
-    });
+    wait_talker_writes(d, 11_000, "talker to write on while the disk is full");
     let main = daemon.wait_log("stdout log of talker still failing");
     assert!(main.contains("No space left on device"), "{main}");
     assert_eq!(
@@ -200,7 +214,7 @@ fn full_filesystem_under_a_spliced_child_log_recovers_when_space_is_freed() {
 
     write(d, "slow", "");
     std::fs::remove_file(&filler).expect("free the space");
-    let freed_at = counter(&count);
+    let freed_at = counter(&d.join("talker.count"));
     let main = daemon.wait_log("stdout log of talker writable again (");
     assert!(main.contains("bytes of output were dropped)"), "{main}");
     let out = fs.join("out.log");
@@ -278,6 +292,16 @@ fn main_log_on_dev_full_puts_supervisord_in_fatal_and_it_keeps_supervising() {
 // ---------------------------------------------------------------------------------------
 // 3. A child log directory removed while running
 
+/// The talker with its stdout log in `dir/logs/out.log` (`options` after), the `logs`
+/// directory made first: the daemon, its socket and the directory.
+fn start_talker_in_logs(dir: &Path, options: &str) -> (Running, PathBuf, PathBuf) {
+    let logs = dir.join("logs");
+    std::fs::create_dir(&logs).expect("mkdir logs");
+    let log = format!("stdout_logfile={}/out.log\n{options}", logs.display());
+    let (daemon, sock) = start(dir, &talker(dir, "", &log));
+    (daemon, sock, logs)
+}
+
 /// `rm -rf` of a child's log directory: the daemon and the child run on (the child
 /// writes far more than a pipe holds, so it is not blocked), the output goes on into the
 /// unlinked file as in 4.3, `readProcessStdoutLog` answers NO_FILE, a SIGUSR2 while the
@@ -287,18 +311,7 @@ fn main_log_on_dev_full_puts_supervisord_in_fatal_and_it_keeps_supervising() {
 fn removed_log_directory_is_survived_and_sigusr2_reopens_once_it_is_back() {
     let dir = tempdir();
     let d = dir.path();
-    let dd = d.display();
-    let logs = d.join("logs");
-    std::fs::create_dir(&logs).expect("mkdir logs");
-    let (daemon, sock) = start(
-        d,
-        &format!(
-            "[program:talker]\n\
-                 command=sh -c 'i=0; while :; do i=$((i+1)); \
-                 printf \"line %%d %%0200d\\n\" $i 0; echo $i > {dd}/talker.count; done'\n\
-                 stdout_logfile={dd}/logs/out.log\nstdout_logfile_maxbytes=0\nstartsecs=0\n"
-        ),
-    );
+    let (daemon, sock, logs) = start_talker_in_logs(d, "stdout_logfile_maxbytes=0\n");
     let out = logs.join("out.log");
     wait_for("talker output in logs/out.log", || {
         read(&out).contains("line 100 ")
@@ -306,12 +319,8 @@ fn removed_log_directory_is_survived_and_sigusr2_reopens_once_it_is_back() {
     let (_, pid) = info(&sock, "talker");
 
     std::fs::remove_dir_all(&logs).expect("rm -rf logs");
-    let count = d.join("talker.count");
-    let at_removal = counter(&count);
     // ~2.2 MiB after the removal: more than a (grown) pipe holds.
-    wait_within("talker to write on after the removal", LONG, || {
-        counter(&count) >= at_removal + 11_000
-    });
+    wait_talker_writes(d, 11_000, "talker to write on after the removal");
     assert_eq!(info(&sock, "talker"), ("RUNNING".to_owned(), pid));
     let fault_xml = rpc(
         &sock,
@@ -336,10 +345,7 @@ fn removed_log_directory_is_survived_and_sigusr2_reopens_once_it_is_back() {
         main.contains("received SIGUSR2 indicating log reopen request"),
         "{main}"
     );
-    let before = counter(&count);
-    wait_within("talker to write on after the failed reopen", LONG, || {
-        counter(&count) >= before + 1000
-    });
+    wait_talker_writes(d, 1000, "talker to write on after the failed reopen");
     assert!(
         !out.exists(),
         "nothing recreates the file without the directory"
@@ -348,7 +354,7 @@ fn removed_log_directory_is_survived_and_sigusr2_reopens_once_it_is_back() {
 
     // Directory back, SIGUSR2: new output lands in the new file.
     std::fs::create_dir(&logs).expect("mkdir logs again");
-    let recreated = counter(&count);
+    let recreated = counter(&d.join("talker.count"));
     daemon.signal(Signal::SIGUSR2);
     wait_for("new output in the recreated logs/out.log", || {
         read(&out).lines().count() >= 100
@@ -382,18 +388,9 @@ fn removed_log_directory_is_survived_and_sigusr2_reopens_once_it_is_back() {
 fn removed_log_directory_under_rotation_is_reported_once_and_rotation_recovers() {
     let dir = tempdir();
     let d = dir.path();
-    let dd = d.display();
-    let logs = d.join("logs");
-    std::fs::create_dir(&logs).expect("mkdir logs");
-    let (daemon, sock) = start(
+    let (daemon, sock, logs) = start_talker_in_logs(
         d,
-        &format!(
-            "[program:talker]\n\
-                 command=sh -c 'i=0; while :; do i=$((i+1)); \
-                 printf \"line %%d %%0200d\\n\" $i 0; echo $i > {dd}/talker.count; done'\n\
-                 stdout_logfile={dd}/logs/out.log\nstdout_logfile_maxbytes=64KB\n\
-                 stdout_logfile_backups=2\nstartsecs=0\n"
-        ),
+        "stdout_logfile_maxbytes=64KB\nstdout_logfile_backups=2\n",
     );
     let log = d.join("supervisord.log");
     wait_for("a first rotation", || logs.join("out.log.1").exists());
@@ -403,12 +400,8 @@ fn removed_log_directory_under_rotation_is_reported_once_and_rotation_recovers()
         let _ = std::fs::remove_dir_all(&logs);
         !logs.exists()
     });
-    let count = d.join("talker.count");
-    let at_removal = counter(&count);
     // ~2.2 MiB: some 35 rotations due while the directory is missing.
-    wait_within("talker to write on after the removal", LONG, || {
-        counter(&count) >= at_removal + 11_000
-    });
+    wait_talker_writes(d, 11_000, "talker to write on after the removal");
     assert_eq!(info(&sock, "talker"), ("RUNNING".to_owned(), pid));
     let main = daemon.wait_log("cannot rotate stdout log of talker");
     assert_eq!(

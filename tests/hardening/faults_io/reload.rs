@@ -1,7 +1,7 @@
 //! Reloads: SIGHUP during a reload, and a config that became invalid before one.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use nix::sys::signal::Signal;
 
@@ -59,6 +59,12 @@ fn all_info(sock: &Path) -> Result<BTreeMap<String, (String, i32)>, (i32, String
         .collect())
 }
 
+/// The pids of every process, by name.
+fn pids(sock: &Path) -> Vec<i32> {
+    let all = all_info(sock).unwrap_or_else(|f| panic!("getAllProcessInfo: {f:?}"));
+    all.values().map(|v| v.1).collect()
+}
+
 // ---------------------------------------------------------------------------------------
 // 5. SIGHUP during a reload
 
@@ -107,11 +113,7 @@ fn two_sighups_back_to_back_end_with_the_new_config_and_no_duplicates() {
     let (daemon, sock) = start(d, old);
     let log = d.join("supervisord.log");
     wait_settled(&sock, &["a", "b"]);
-    let old_pids: Vec<i32> = all_info(&sock)
-        .expect("info")
-        .values()
-        .map(|v| v.1)
-        .collect();
+    let old_pids = pids(&sock);
     let new = "[program:a]\ncommand=sleep 1000\nstartsecs=0\n\
                [program:c]\ncommand=sleep 1001\nstartsecs=0\n";
     write_conf(d, new);
@@ -154,11 +156,7 @@ fn sighup_during_the_stop_phase_of_a_reload_is_merged_and_the_new_config_wins() 
     let (daemon, sock) = start(d, &old);
     let log = d.join("supervisord.log");
     wait_settled(&sock, &["gone", "slow"]);
-    let old_pids: Vec<i32> = all_info(&sock)
-        .expect("info")
-        .values()
-        .map(|v| v.1)
-        .collect();
+    let old_pids = pids(&sock);
 
     daemon.signal(Signal::SIGHUP);
     // Groups stop one at a time, in reverse order: slow first, and it holds the rest.
@@ -198,6 +196,21 @@ fn sighup_during_the_stop_phase_of_a_reload_is_merged_and_the_new_config_wins() 
 
 const BROKEN: &str = "[program:p]\ncommand=sleep 1000\n"; // no [supervisord] section
 
+/// The config before it breaks: one program.
+const P: &str = "[program:p]\ncommand=sleep 1000\nstartsecs=0\n";
+
+/// The config fixed (and extended).
+const P_AND_Q: &str = "[program:p]\ncommand=sleep 1000\nstartsecs=0\n\
+                       [program:q]\ncommand=sleep 1000\nstartsecs=0\n";
+
+/// Start on [`P`], wait until `p` runs: the daemon, its socket, `p`'s pid.
+fn start_p(dir: &Path) -> (Running, PathBuf, i32) {
+    let (daemon, sock) = start(dir, P);
+    wait_settled(&sock, &["p"]);
+    let (_, pid) = info(&sock, "p");
+    (daemon, sock, pid)
+}
+
 /// SIGHUP with a config that no longer parses: the error is in the main log, nothing is
 /// stopped, the daemon runs on with the config it has (4.3 stops everything and exits
 /// with status 2: see the module doc). Once the file is fixed, a SIGHUP reloads it.
@@ -205,10 +218,7 @@ const BROKEN: &str = "[program:p]\ncommand=sleep 1000\n"; // no [supervisord] se
 fn sighup_with_an_invalid_config_keeps_the_running_config_and_processes() {
     let dir = tempdir();
     let d = dir.path();
-    let programs = "[program:p]\ncommand=sleep 1000\nstartsecs=0\n";
-    let (daemon, sock) = start(d, programs);
-    wait_settled(&sock, &["p"]);
-    let (_, pid) = info(&sock, "p");
+    let (daemon, sock, pid) = start_p(d);
 
     write(d, "supervisord.conf", BROKEN);
     daemon.signal(Signal::SIGHUP);
@@ -225,8 +235,7 @@ fn sighup_with_an_invalid_config_keeps_the_running_config_and_processes() {
     assert_eq!(count_lines(&main, "supervisord started with pid"), 1);
 
     // Fixed (and extended): the next SIGHUP reloads it.
-    let more = format!("{programs}[program:q]\ncommand=sleep 1000\nstartsecs=0\n");
-    write_conf(d, &more);
+    write_conf(d, P_AND_Q);
     daemon.signal(Signal::SIGHUP);
     wait_settled(&sock, &["p", "q"]);
     assert_one_process_per_program(&daemon, &sock, &["p", "q"]);
@@ -239,11 +248,8 @@ fn sighup_with_an_invalid_config_keeps_the_running_config_and_processes() {
 fn reload_config_with_an_invalid_config_faults_cant_reread_and_touches_nothing() {
     let dir = tempdir();
     let d = dir.path();
-    let programs = "[program:p]\ncommand=sleep 1000\nstartsecs=0\n";
-    let (daemon, sock) = start(d, programs);
+    let (daemon, sock, pid) = start_p(d);
     let log = d.join("supervisord.log");
-    wait_settled(&sock, &["p"]);
-    let (_, pid) = info(&sock, "p");
 
     write(d, "supervisord.conf", BROKEN);
     let xml = rpc(&sock, "supervisor.reloadConfig", &[]);
@@ -254,7 +260,7 @@ fn reload_config_with_an_invalid_config_faults_cant_reread_and_touches_nothing()
         "CANT_REREAD: .ini file does not include supervisord section"
     );
     // A second section error: the message names it.
-    write_conf(d, &format!("{programs}[program:bad]\nnumprocs=zero\n"));
+    write_conf(d, &format!("{P}[program:bad]\nnumprocs=zero\n"));
     let xml = rpc(&sock, "supervisor.reloadConfig", &[]);
     let (code, text) = fault(&xml).unwrap_or_else(|| panic!("no fault: {xml}"));
     assert_eq!(code, 92, "{text}");
@@ -267,8 +273,7 @@ fn reload_config_with_an_invalid_config_faults_cant_reread_and_touches_nothing()
     let main = read(&log);
     assert!(!main.contains("stopped: p"), "{main}");
 
-    let more = format!("{programs}[program:q]\ncommand=sleep 1000\nstartsecs=0\n");
-    write_conf(d, &more);
+    write_conf(d, P_AND_Q);
     let xml = rpc(&sock, "supervisor.reloadConfig", &[]);
     assert!(fault(&xml).is_none(), "{xml}");
     assert!(xml.contains("<string>q</string>"), "{xml}");
