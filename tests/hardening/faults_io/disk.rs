@@ -43,6 +43,15 @@ fn wait_talker_writes(dir: &Path, lines: u64, what: &str) {
     wait_within(what, LONG, || counter(&count) >= from + lines);
 }
 
+/// Whether `/dev/full` exists (if not, the test says it is skipped).
+fn dev_full_or_skip() -> bool {
+    let exists = Path::new("/dev/full").exists();
+    if !exists {
+        eprintln!("skipped: no /dev/full on this machine");
+    }
+    exists
+}
+
 // ---------------------------------------------------------------------------------------
 // 1. A child log on /dev/full
 
@@ -52,8 +61,7 @@ fn wait_talker_writes(dir: &Path, lines: u64, what: &str) {
 /// answers RPC, and another program's log is intact, line for line.
 #[test]
 fn child_log_on_dev_full_neither_blocks_the_child_nor_floods_the_main_log() {
-    if !Path::new("/dev/full").exists() {
-        eprintln!("skipped: no /dev/full on this machine");
+    if !dev_full_or_skip() {
         return;
     }
     let dir = tempdir();
@@ -241,8 +249,7 @@ fn full_filesystem_under_a_spliced_child_log_recovers_when_space_is_freed() {
 /// back to RUNNING.
 #[test]
 fn main_log_on_dev_full_puts_supervisord_in_fatal_and_it_keeps_supervising() {
-    if !Path::new("/dev/full").exists() {
-        eprintln!("skipped: no /dev/full on this machine");
+    if !dev_full_or_skip() {
         return;
     }
     let dir = tempdir();
