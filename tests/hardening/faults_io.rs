@@ -43,8 +43,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::support::supervisor_state as state;
-use super::support::{process_info, unix_server};
-use crate::util::{Running, config_text, read, write};
+use super::support::{process_info, rpc, unix_server};
+use crate::util::{Running, config_text, read, wait_for, write};
 
 /// Liveness bound for the slow scenarios (python listeners restarting many times on a
 /// loaded 2-core machine).
@@ -74,9 +74,9 @@ fn start(dir: &Path, programs: &str) -> (Running, PathBuf) {
 
 /// Wait until the daemon answers on `sock` at all (any XML-RPC answer).
 fn wait_serving(sock: &Path) {
-    crate::util::wait_for(&format!("an answer on {}", sock.display()), || {
+    wait_for(&format!("an answer on {}", sock.display()), || {
         std::os::unix::net::UnixStream::connect(sock).is_ok()
-            && super::support::rpc(sock, "supervisor.getPID", &[]).contains("<int>")
+            && rpc(sock, "supervisor.getPID", &[]).contains("<int>")
     });
 }
 

@@ -3,8 +3,6 @@
 //! bounded polls with a limit of their own ([`poll`], [`wait_within`]) and reading `/proc`
 //! (children, descriptors, memory).
 
-#![allow(dead_code)]
-
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};

@@ -71,12 +71,12 @@ fn child_log_on_dev_full_neither_blocks_the_child_nor_floods_the_main_log() {
         d,
         &format!(
             "[program:full]\n\
-                 command=sh -c 'i=0; while :; do head -c 65536 /dev/zero; i=$((i+1)); \
-                 echo $i > {dd}/full.count; done'\n\
-                 stdout_logfile=/dev/full\nstartsecs=0\n\
-                 [program:other]\n\
-                 command=sh -c 'i=0; while :; do echo other $i; i=$((i+1)); sleep 0.01; done'\n\
-                 stdout_logfile={dd}/other.log\nstartsecs=0\n"
+             command=sh -c 'i=0; while :; do head -c 65536 /dev/zero; i=$((i+1)); \
+             echo $i > {dd}/full.count; done'\n\
+             stdout_logfile=/dev/full\nstartsecs=0\n\
+             [program:other]\n\
+             command=sh -c 'i=0; while :; do echo other $i; i=$((i+1)); sleep 0.01; done'\n\
+             stdout_logfile={dd}/other.log\nstartsecs=0\n"
         ),
     );
     wait_for("full to be RUNNING", || info(&sock, "full").0 == "RUNNING");

@@ -88,11 +88,11 @@ fn pool_scenario(mode: &str) {
         d,
         &format!(
             "[eventlistener:pool]\n\
-                 command={} {dd}/listener.py %(process_num)d {dd} {mode}\n\
-                 process_name=%(program_name)s_%(process_num)d\nnumprocs=2\n\
-                 events=REMOTE_COMMUNICATION\nbuffer_size=1000\n\
-                 autorestart=true\nstartsecs=0\nstartretries=1000\n\
-                 stderr_logfile={dd}/listener.err\n",
+             command={} {dd}/listener.py %(process_num)d {dd} {mode}\n\
+             process_name=%(program_name)s_%(process_num)d\nnumprocs=2\n\
+             events=REMOTE_COMMUNICATION\nbuffer_size=1000\n\
+             autorestart=true\nstartsecs=0\nstartretries=1000\n\
+             stderr_logfile={dd}/listener.err\n",
             py.display()
         ),
     );
