@@ -417,7 +417,7 @@ fn thousand_crash_looping_programs_polled_over_rpc_without_state_drift() {
 /// A connection that sends part of a request and then nothing: half a request line,
 /// a head without its blank line, a body shorter than its Content-Length, or no byte.
 fn stall(i: usize, sock: &Path, port: u16) -> Box<dyn Write> {
-    let mut conn: Box<dyn Write> = if i % 2 == 0 {
+    let mut conn: Box<dyn Write> = if i.is_multiple_of(2) {
         Box::new(TcpStream::connect(("127.0.0.1", port)).expect("connect tcp"))
     } else {
         Box::new(UnixStream::connect(sock).expect("connect unix"))
