@@ -330,6 +330,19 @@ fn thousand_crash_looping_programs_polled_over_rpc_without_state_drift() {
                 }
             }
         }
+        // getProcessInfo agrees for a steady program.
+        let one = response_values(&poller.call_text(
+            "supervisor.getProcessInfo",
+            &[&client::s("steady:steady_00")],
+        ));
+        let Some(Value::Struct(fields)) = one.first() else {
+            panic!("getProcessInfo: {one:?}");
+        };
+        assert_eq!(text(member(fields, "statename")), "RUNNING");
+        assert_eq!(
+            Some(&(int(member(fields, "pid")) as i32)),
+            steady_pids.get("steady_00")
+        );
         let spawned = read(&running.log).matches(" spawned: '").count();
         if start.elapsed() >= Duration::from_secs(8) && spawned >= 2 * GROUPS * PER_GROUP + STEADY {
             eprintln!(
