@@ -29,6 +29,7 @@ mod scenarios {
     mod process_info_descriptions;
     mod random_traces_keep_invariants;
     mod remote_comm_event_during_shutdown;
+    mod remove_listener_group_with_event_in_flight;
     mod running_exit_expected_or_not;
     mod shutdown_order;
     mod spawned_lines_before_success_lines;

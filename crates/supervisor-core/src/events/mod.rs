@@ -183,12 +183,21 @@ impl Supervisor {
         members: &[ProcessId],
         fx: &mut Vec<Effect>,
     ) {
+        let mut in_flight = Vec::new();
         for id in members {
-            self.events.listeners.remove(id);
+            // A listener removed while BUSY (one left UNKNOWN by a failed kill) never
+            // answers for its event: it is counted and logged with the pool's buffer.
+            if let Some(q) = self.events.listeners.remove(id).and_then(|l| l.in_flight) {
+                in_flight.push(q);
+            }
             self.events.outputs.remove(id);
         }
         if let Some(i) = self.events.pool_index(name) {
             let mut pool = self.events.pools.remove(i);
+            in_flight.sort_by_key(|q| std::cmp::Reverse(q.serial));
+            for q in in_flight {
+                pool.buffer.push_front(q);
+            }
             discard_all(&mut pool, "pool removed", fx);
             add_counts(&mut self.events.retired, &pool.counts);
         }
