@@ -128,6 +128,12 @@ impl Conn {
                 Ok(n) => {
                     self.parser.feed(&buf[..n]);
                     total += n;
+                    if n < buf.len() {
+                        // Less than asked: the socket is empty for now. No read to
+                        // learn EAGAIN (one syscall in four per small request): the
+                        // level-triggered poller reports whatever comes next, EOF too.
+                        return;
+                    }
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
