@@ -184,11 +184,7 @@ impl Daemon {
             }
         };
         if moved >= GROW_AFTER
-            && let Some(pipe) = self
-                .table
-                .get_mut(id)
-                .and_then(|p| p.live.as_mut())
-                .and_then(|l| l.pipe_mut(channel).as_mut())
+            && let Some(pipe) = self.table.pipe_mut(id, channel)
             && !pipe.grown
         {
             pipe.grown = true;
@@ -203,12 +199,7 @@ impl Daemon {
     /// (or is put back) in the poller.
     fn mark_read(&mut self, id: ProcessId, channel: Channel, got: bool) {
         let now = Instant::now();
-        let Some(pipe) = self
-            .table
-            .get_mut(id)
-            .and_then(|p| p.live.as_mut())
-            .and_then(|l| l.pipe_mut(channel).as_mut())
-        else {
+        let Some(pipe) = self.table.pipe_mut(id, channel) else {
             return;
         };
         let streaming =
@@ -236,9 +227,7 @@ impl Daemon {
         for (id, channel) in std::mem::take(&mut self.deferred) {
             let deferred = self
                 .table
-                .get_mut(id)
-                .and_then(|p| p.live.as_mut())
-                .and_then(|l| l.pipe_mut(channel).as_mut())
+                .pipe_mut(id, channel)
                 .is_some_and(|pipe| pipe.deferred);
             if !deferred {
                 continue;
@@ -255,9 +244,7 @@ impl Daemon {
                     // Still streaming: read it again at the next tick.
                     let still = self
                         .table
-                        .get_mut(id)
-                        .and_then(|p| p.live.as_mut())
-                        .and_then(|l| l.pipe_mut(channel).as_mut())
+                        .pipe_mut(id, channel)
                         .is_some_and(|pipe| pipe.deferred);
                     if still {
                         self.deferred.push((id, channel));
@@ -274,12 +261,7 @@ impl Daemon {
     }
 
     fn unmark_deferred(&mut self, id: ProcessId, channel: Channel) {
-        if let Some(pipe) = self
-            .table
-            .get_mut(id)
-            .and_then(|p| p.live.as_mut())
-            .and_then(|l| l.pipe_mut(channel).as_mut())
-        {
+        if let Some(pipe) = self.table.pipe_mut(id, channel) {
             pipe.deferred = false;
         }
     }
@@ -355,12 +337,7 @@ impl Daemon {
     /// what it can for a retry and drops the rest (see `childlog`), so a dead disk
     /// never blocks the child in `write`.
     fn rearm(&mut self, id: ProcessId, channel: Channel) {
-        let Some(pipe) = self
-            .table
-            .get_mut(id)
-            .and_then(|p| p.live.as_mut())
-            .and_then(|l| l.pipe_mut(channel).as_mut())
-        else {
+        let Some(pipe) = self.table.pipe_mut(id, channel) else {
             return;
         };
         let _ = pipe.watched.rearm();

@@ -164,6 +164,13 @@ impl Table {
         self.procs.get_mut(id.0 as usize).and_then(Option::as_mut)
     }
 
+    /// The open pipe of `channel` of `id`'s running child, if any.
+    pub(crate) fn pipe_mut(&mut self, id: ProcessId, channel: Channel) -> Option<&mut Pipe> {
+        self.get_mut(id)
+            .and_then(|p| p.live.as_mut())
+            .and_then(|l| l.pipe_mut(channel).as_mut())
+    }
+
     pub(crate) fn insert(&mut self, id: ProcessId, proc: Proc) {
         let i = id.0 as usize;
         if self.procs.len() <= i {
