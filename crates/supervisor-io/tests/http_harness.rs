@@ -13,7 +13,7 @@ use supervisor_core::Signal;
 use supervisor_io::{Daemon, DaemonError, DaemonOptions, Handle, MainLog, Outcome};
 
 use crate::daemon_harness::{DEADLINE, open_log};
-pub use crate::http_client::{Client, Conn, Response, rpc_request, s};
+pub use crate::http_client::{Client, rpc_request, s};
 
 /// A daemon serving `<dir>/sock` and `127.0.0.1:<port>`.
 pub struct Served {
