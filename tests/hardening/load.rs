@@ -109,21 +109,6 @@ fn proc_stat(pid: i32) -> Option<(char, i32)> {
     Some((state, ppid))
 }
 
-/// Every process whose parent is `parent` (zombies included), with its state letter.
-fn children_of(parent: i32) -> Vec<(i32, char)> {
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    entries
-        .flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
-        .filter_map(|pid| {
-            let (state, ppid) = proc_stat(pid)?;
-            (ppid == parent).then_some((pid, state))
-        })
-        .collect()
-}
-
 /// How many descriptors `pid` holds.
 fn fd_count(pid: i32) -> usize {
     std::fs::read_dir(format!("/proc/{pid}/fd"))
@@ -168,12 +153,22 @@ fn free_port() -> u16 {
     listener.local_addr().expect("local addr").port()
 }
 
-/// Percentile `p` (0..=1) of sorted `samples`.
-fn percentile(samples: &[Duration], p: f64) -> Duration {
-    if samples.is_empty() {
-        return Duration::ZERO;
-    }
-    samples[((samples.len() as f64 * p) as usize).min(samples.len() - 1)]
+/// `n=… p50=… p99=… max=…` of `samples` (sorted here).
+fn latency_summary(samples: &mut [Duration]) -> String {
+    samples.sort();
+    let at = |p: f64| {
+        samples
+            .get(((samples.len() as f64 * p) as usize).min(samples.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or_default()
+    };
+    format!(
+        "n={} p50={:?} p99={:?} max={:?}",
+        samples.len(),
+        at(0.50),
+        at(0.99),
+        samples.last().copied().unwrap_or_default()
+    )
 }
 
 /// The server sections of every test here: a unix socket and, with a port, TCP.
@@ -358,13 +353,9 @@ fn thousand_crash_looping_programs_polled_over_rpc_without_state_drift() {
             start.elapsed()
         );
     }
-    latencies.sort();
     eprintln!(
-        "getAllProcessInfo ({total} entries) under load: n={} p50={:?} p99={:?} max={:?}; states seen: {states:?}",
-        latencies.len(),
-        percentile(&latencies, 0.50),
-        percentile(&latencies, 0.99),
-        latencies.last().copied().unwrap_or_default(),
+        "getAllProcessInfo ({total} entries) under load: {}; states seen: {states:?}",
+        latency_summary(&mut latencies)
     );
 
     // Stop everything: the deferred answer comes once every process is stopped.
@@ -404,7 +395,7 @@ fn thousand_crash_looping_programs_polled_over_rpc_without_state_drift() {
     // No child left: neither alive (orphan to be) nor a zombie.
     let mut left = Vec::new();
     wait_for("the daemon to have no child left", || {
-        left = children_of(daemon);
+        left = super::support::children_of(daemon.unsigned_abs());
         left.is_empty()
     });
     // Every spawn ended exactly once in the log.
@@ -560,13 +551,9 @@ fn thousand_stalled_connections_leave_normal_clients_served_and_no_fd_leak() {
             "steady",
         ));
     }
-    latencies.sort();
     eprintln!(
-        "with {STALLED} stalled connections: n={} p50={:?} p99={:?} max={:?}; daemon fds {} (baseline {baseline})",
-        latencies.len(),
-        percentile(&latencies, 0.50),
-        percentile(&latencies, 0.99),
-        latencies.last().copied().unwrap_or_default(),
+        "with {STALLED} stalled connections: {}; daemon fds {} (baseline {baseline})",
+        latency_summary(&mut latencies),
         fd_count(daemon)
     );
     // Nothing to do for the daemon while they stall: it must wait, not spin.
