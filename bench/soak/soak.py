@@ -22,6 +22,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import bench as common  # noqa: E402  (bench/bench.py)
+
 # --------------------------------------------------------------------------- listener
 
 
@@ -100,16 +103,12 @@ def poller_main(sock, outfile, interval):
 # --------------------------------------------------------------------------- /proc
 
 
-HZ = os.sysconf("SC_CLK_TCK")
-
-
-def proc_status(pid):
-    d = {}
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            k, _, v = line.partition(":")
-            d[k] = v.strip()
-    return d
+# read_status, read_ticks, all_procs, descendants_of, become_subreaper: bench/bench.py's
+HZ = common.HZ
+proc_status = common.read_status
+proc_cpu_ticks = common.read_ticks
+descendants_of = common.descendants_of
+become_subreaper = common.become_subreaper
 
 
 def kb(d, key):
@@ -117,45 +116,6 @@ def kb(d, key):
         return int(d[key].split()[0])
     except (KeyError, ValueError, IndexError):
         return -1
-
-
-def proc_cpu_ticks(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        rest = f.read().rsplit(")", 1)[1].split()
-    return int(rest[11]) + int(rest[12])
-
-
-def all_procs():
-    procs = {}
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open(f"/proc/{d}/stat") as f:
-                rest = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        procs[int(d)] = (int(rest[1]), int(rest[2]))
-    return procs
-
-
-def descendants_of(pid):
-    procs = all_procs()
-    out, todo = [], [pid]
-    while todo:
-        parent = todo.pop()
-        for p, (pp, _) in procs.items():
-            if pp == parent:
-                out.append(p)
-                todo.append(p)
-    return out
-
-
-def become_subreaper():
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)
-    except Exception:
-        pass
 
 
 def kill_everything_below_us(keep=()):
@@ -179,7 +139,7 @@ def kill_everything_below_us(keep=()):
 
 def reap_orphans(known):
     me = os.getpid()
-    for p, (pp, _) in all_procs().items():
+    for p, (pp, _, _) in common.all_procs().items():
         if pp == me and p not in known:
             try:
                 os.waitpid(p, os.WNOHANG)
@@ -522,7 +482,7 @@ def run_main(args):
                        "cpu_s": proc_cpu_ticks(pid) / HZ,
                        "load1": float(open("/proc/loadavg").read().split()[0]),
                        "flood_bytes": cb[0] if cb else 0, "event_bytes": evb,
-                       "children": sum(1 for p, (pp, _) in all_procs().items() if pp == pid)}
+                       "children": len(common.children_of(pid))}
                 rows.append(row)
                 w.writerow([row[c] for c in cols])
                 csvf.flush()
