@@ -1,6 +1,7 @@
 //! `Sim`: a simulated driver. Fake pids, a simulated clock that jumps from deadline to
 //! deadline, automatic answers to CheckCommand and Spawn (success unless told otherwise),
-//! and a readable trace of everything that happened.
+//! and a readable trace of everything that happened (unless `record` is off, as in the
+//! random traces of `trace_model.rs`).
 
 pub use crate::sim_events::*;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
@@ -88,6 +89,12 @@ pub struct Sim {
     /// listeners (by process name) that behave: READY at spawn, then `auto_answer` to
     /// every event followed by READY
     pub auto_listeners: HashMap<String, Vec<u8>>,
+    /// when false (the random traces: the proptest and the fuzz target), the sim keeps no
+    /// record of what happened: no `trace` lines, `logs`, `kills`, `signals`, `spawns` or
+    /// `stdin`, and formats no names for them. Everything that decides what the sim does
+    /// or what `check_invariants` sees (`live`, `replies`, `violations`, `exit`, ...) is
+    /// kept either way. Default true.
+    pub record: bool,
 }
 
 impl Sim {
@@ -132,6 +139,7 @@ impl Sim {
             event_spec: EventSpec::default(),
             stdin: BTreeMap::new(),
             auto_listeners: HashMap::new(),
+            record: true,
         };
         setup(&mut sim);
         let (core, fx) = Supervisor::with_events(
@@ -157,6 +165,9 @@ impl Sim {
     }
 
     pub(crate) fn note(&mut self, line: String) {
+        if !self.record {
+            return;
+        }
         let t = self.t();
         self.trace.push(format!("{t} {line}"));
     }
@@ -187,37 +198,47 @@ impl Sim {
         }
     }
 
+    /// The process name (without group) of `id`, "" if unknown.
+    fn pname(&self, id: ProcessId) -> &str {
+        self.core.names_of(id).map_or("", |(_, p)| p)
+    }
+
     fn apply(&mut self, fx: Vec<Effect>, queue: &mut VecDeque<Input>) {
+        let record = self.record;
         for e in fx {
             match e {
                 Effect::CheckCommand { check, process } => {
-                    let pname = self
-                        .core
-                        .names_of(process)
-                        .map(|(_, p)| p.to_string())
-                        .unwrap_or_default();
-                    let result = match self.check_failures.get(&pname) {
+                    let result = match self.check_failures.get(self.pname(process)) {
                         Some(err) => Err(err.clone()),
                         None => Ok(()),
                     };
                     queue.push_back(Input::CommandChecked { check, result });
                 }
                 Effect::Spawn { process, name, .. } => {
-                    let ns = self.name(process);
-                    self.spawns.push(ns.clone());
+                    let ns = if record {
+                        let ns = self.name(process);
+                        self.spawns.push(ns.clone());
+                        ns
+                    } else {
+                        String::new()
+                    };
                     match self
                         .spawn_failures
                         .get_mut(&name)
                         .and_then(VecDeque::pop_front)
                     {
                         Some(error) => {
-                            self.note(format!("-> spawn {ns} (fails)"));
+                            if record {
+                                self.note(format!("-> spawn {ns} (fails)"));
+                            }
                             queue.push_back(Input::SpawnFailed { process, error });
                         }
                         None => {
                             self.next_pid += 1;
                             let pid = Pid(self.next_pid);
-                            self.note(format!("-> spawn {ns} (pid {pid})"));
+                            if record {
+                                self.note(format!("-> spawn {ns} (pid {pid})"));
+                            }
                             if self.hold_spawns {
                                 self.held.push((process, pid));
                             } else {
@@ -236,25 +257,23 @@ impl Sim {
                     signal,
                     to_group,
                 } => {
-                    let ns = self.name(process);
-                    let g = if to_group { " to group" } else { "" };
-                    self.note(format!("-> kill {ns} (pid {pid}) {signal}{g}"));
-                    self.kills.push((ns.clone(), signal, to_group));
+                    if record {
+                        let ns = self.name(process);
+                        let g = if to_group { " to group" } else { "" };
+                        self.note(format!("-> kill {ns} (pid {pid}) {signal}{g}"));
+                        self.kills.push((ns, signal, to_group));
+                    }
                     if self.live.get(&pid) != Some(&process) {
                         self.violations.push(format!("Kill to unknown pid {pid}"));
                     }
-                    let pname = self
-                        .core
-                        .names_of(process)
-                        .map(|(_, p)| p.to_string())
-                        .unwrap_or_default();
-                    if self.kill_failures.contains(&pname) {
+                    let pname = self.pname(process);
+                    if self.kill_failures.contains(pname) {
                         queue.push_back(Input::KillFailed {
                             pid,
                             error: "[Errno 1] Operation not permitted".into(),
                         });
                     } else if self.obey_kills
-                        && (signal == Signal::KILL || !self.stubborn.contains(&pname))
+                        && (signal == Signal::KILL || !self.stubborn.contains(pname))
                         && !queue
                             .iter()
                             .any(|i| matches!(i, Input::Exited { pid: p, .. } if *p == pid))
@@ -272,18 +291,15 @@ impl Sim {
                     pid,
                     signal,
                 } => {
-                    let ns = self.name(process);
-                    self.note(format!("-> signal {ns} (pid {pid}) {signal}"));
-                    self.signals.push((ns, signal));
+                    if record {
+                        let ns = self.name(process);
+                        self.note(format!("-> signal {ns} (pid {pid}) {signal}"));
+                        self.signals.push((ns, signal));
+                    }
                     if self.live.get(&pid) != Some(&process) {
                         self.violations.push(format!("Signal to unknown pid {pid}"));
                     }
-                    let pname = self
-                        .core
-                        .names_of(process)
-                        .map(|(_, p)| p.to_string())
-                        .unwrap_or_default();
-                    if self.kill_failures.contains(&pname) {
+                    if self.kill_failures.contains(self.pname(process)) {
                         queue.push_back(Input::SignalFailed {
                             pid,
                             error: "[Errno 1] Operation not permitted".into(),
@@ -291,37 +307,40 @@ impl Sim {
                     }
                 }
                 Effect::Reply { id, result } => {
-                    self.note(format!("-> reply #{} {}", id.0, show_reply(&result)));
+                    if record {
+                        self.note(format!("-> reply #{} {}", id.0, show_reply(&result)));
+                    }
                     if self.replies.insert(id.0, result).is_some() {
                         self.violations.push(format!("second reply to #{}", id.0));
                     }
                 }
                 Effect::Log { level, message } => {
-                    self.note(format!("{} {message}", level.code()));
-                    self.logs.push((level, message));
+                    if record {
+                        self.note(format!("{} {message}", level.code()));
+                        self.logs.push((level, message));
+                    }
                 }
                 Effect::Event(Event::ProcessState {
                     process, from, to, ..
                 }) => {
-                    let ns = self.name(process);
-                    self.note(format!("   {ns}: {} -> {}", from.name(), to.name()));
+                    if record {
+                        let ns = self.name(process);
+                        self.note(format!("   {ns}: {} -> {}", from.name(), to.name()));
+                    }
                 }
                 Effect::Event(_) => {}
                 Effect::WriteStdin { process, bytes } => {
-                    let ns = self.name(process);
-                    let line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
-                    self.note(format!("-> stdin {ns}: {}", String::from_utf8_lossy(line)));
+                    if record {
+                        let ns = self.name(process);
+                        let line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+                        self.note(format!("-> stdin {ns}: {}", String::from_utf8_lossy(line)));
+                    }
                     if self.core.pid_of(process).is_none() {
+                        let ns = self.name(process);
                         self.violations
                             .push(format!("WriteStdin to {ns} without a pid"));
                     }
-                    self.stdin.entry(ns).or_default().push(bytes);
-                    let pname = self
-                        .core
-                        .names_of(process)
-                        .map(|(_, p)| p.to_string())
-                        .unwrap_or_default();
-                    if let Some(answer) = self.auto_listeners.get(&pname) {
+                    if let Some(answer) = self.auto_listeners.get(self.pname(process)) {
                         let mut out = supervisor_core::eventproto::result_message(answer);
                         out.extend_from_slice(b"READY\n");
                         queue.push_back(Input::Output {
@@ -329,6 +348,10 @@ impl Sim {
                             channel: LogChannel::Stdout,
                             bytes: out,
                         });
+                    }
+                    if record {
+                        let ns = self.name(process);
+                        self.stdin.entry(ns).or_default().push(bytes);
                     }
                 }
                 Effect::ReopenLogs => {
@@ -356,14 +379,11 @@ impl Sim {
     pub fn release_spawns(&mut self) {
         for (process, pid) in std::mem::take(&mut self.held) {
             self.live.insert(pid, process);
-            self.note(format!("<- spawned pid {pid}"));
+            if self.record {
+                self.note(format!("<- spawned pid {pid}"));
+            }
             self.input(Input::Spawned { process, pid });
-            let pname = self
-                .core
-                .names_of(process)
-                .map(|(_, p)| p.to_string())
-                .unwrap_or_default();
-            if self.auto_listeners.contains_key(&pname) {
+            if self.auto_listeners.contains_key(self.pname(process)) {
                 self.input(ready(process));
             }
         }
@@ -394,7 +414,9 @@ impl Sim {
     pub fn request(&mut self, request: Request) -> u64 {
         self.next_req += 1;
         let id = self.next_req;
-        self.note(format!("<- request #{id} {request:?}"));
+        if self.record {
+            self.note(format!("<- request #{id} {request:?}"));
+        }
         self.input(Input::Request {
             id: RequestId(id),
             request,
@@ -407,7 +429,9 @@ impl Sim {
     }
 
     pub fn signal(&mut self, sig: Signal) {
-        self.note(format!("<- supervisord receives {sig}"));
+        if self.record {
+            self.note(format!("<- supervisord receives {sig}"));
+        }
         self.input(Input::Signal(sig));
     }
 
@@ -424,7 +448,9 @@ impl Sim {
 
     pub fn exit_pid(&mut self, pid: Pid, status: ExitStatus) {
         self.live.remove(&pid);
-        self.note(format!("<- reaped pid {pid} {status:?}"));
+        if self.record {
+            self.note(format!("<- reaped pid {pid} {status:?}"));
+        }
         self.input(Input::Exited { pid, status });
     }
 

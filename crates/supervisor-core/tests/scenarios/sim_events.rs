@@ -9,10 +9,12 @@ impl Sim {
     /// The child `namespec` writes `bytes` to its stdout.
     pub fn say(&mut self, namespec: &str, bytes: &[u8]) {
         let process = self.core.process_id(namespec).expect("known process");
-        self.note(format!(
-            "<- {namespec} stdout {:?}",
-            String::from_utf8_lossy(bytes)
-        ));
+        if self.record {
+            self.note(format!(
+                "<- {namespec} stdout {:?}",
+                String::from_utf8_lossy(bytes)
+            ));
+        }
         self.input(Input::Output {
             process,
             channel: LogChannel::Stdout,
@@ -78,10 +80,13 @@ impl Sim {
                 }
                 in_flight += u64::from(l.in_flight.is_some());
                 // liveness: no event waits while a RUNNING listener of its pool is READY
-                let running = self.core.process_state(&self.name(id))
-                    == Some(supervisor_core::ProcessStateCode::Running);
-                let waiting = pools.iter().any(|p| p.name == l.pool && p.buffered > 0);
-                if l.state == ListenerState::Ready && running && waiting {
+                // (the cheap tests first: the state lookup by name only for a READY
+                // listener whose pool holds events)
+                if l.state == ListenerState::Ready
+                    && pools.iter().any(|p| p.name == l.pool && p.buffered > 0)
+                    && self.core.process_state(&self.name(id))
+                        == Some(supervisor_core::ProcessStateCode::Running)
+                {
                     return Err(format!(
                         "{} is idle while pool {} holds events",
                         self.name(id),
