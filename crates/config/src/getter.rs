@@ -72,7 +72,9 @@ impl Getter<'_> {
             section: section.to_string(),
             option: option.to_string(),
         };
-        if do_expand && got.origin.is_some() {
+        // Python's `s % d` with a mapping leaves a text without '%' as it is (and cannot
+        // fail), so the expansion dict is only built for texts that hold one.
+        if do_expand && got.origin.is_some() && got.text.contains('%') {
             let mut combined = self.environ.clone();
             combined.update(extra);
             got.text = expand(&got.text, &combined, &format!("{section}.{option}"))

@@ -26,6 +26,10 @@
 //! On top of them, [`daemon`] is the driver (STYLE.md "The driver"): one thread, one
 //! epoll loop that feeds pipes, pidfds, the self-pipe, [`Handle`] requests and
 //! timeouts into the core (`supervisor_core::Supervisor`) and carries out its effects.
+//! (The one place more threads appear: a run of spawns the core asks for at once —
+//! start-up, `startAllProcesses` — is prepared on the loop's thread and forked from
+//! one short-lived thread per CPU, at most four, by [`spawn::spawn_all`]; the loop
+//! waits for them.)
 //! It still decides nothing itself: every state change is the core's. [`mainlog`] is
 //! supervisord's activity log. How a program runs a daemon:
 //!

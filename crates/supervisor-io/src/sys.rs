@@ -10,7 +10,7 @@
 #![allow(unsafe_code)]
 
 use std::ffi::CStr;
-use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicI32, Ordering};
 
 use nix::errno::Errno;
@@ -78,29 +78,87 @@ const CHILD_STACK: usize = 64 << 10;
 /// everything, the parent restores its previous mask.
 pub(crate) fn fork_exec(plan: &ChildPlan<'_>) -> Result<i32, Errno> {
     let mut stack = vec![0u8; CHILD_STACK];
+    fork_exec_on(plan, &mut stack, None)
+}
+
+/// What the `clone`d child reads: the plan, and where its three descriptors are.
+struct CloneArgs<'p, 'a> {
+    plan: &'p ChildPlan<'a>,
+    /// The descriptors to put on 0/1/2: the plan's own, or a [`Slots`] triple.
+    fds: [RawFd; 3],
+    /// With a triple: the child shares the daemon's descriptor table (CLONE_FILES)
+    /// until it takes a private copy of the descriptors below this number only.
+    unshare_below: Option<RawFd>,
+}
+
+/// [`fork_exec`] with the child's stack given (`fork_exec_all` allocates them in the
+/// calling thread, so its helpers allocate nothing), and optionally a [`Slots`]
+/// triple of this thread's own.
+///
+/// Without a triple the child gets a copy of the daemon's whole descriptor table
+/// (about five descriptors per program: ~1000 with 200) and its `execve` closes every
+/// one of them again. With one, the child's three descriptors are first duplicated
+/// onto the triple's low numbers, the child shares the table (`CLONE_FILES`, nothing
+/// copied) and its first act is `close_range(below, ~0, CLOSE_RANGE_UNSHARE)`: a
+/// private table of the few descriptors under the triple (Linux ≥ 5.9; before, a full
+/// `unshare(CLONE_FILES)`). The triple is pointed back at /dev/null once the clone
+/// returns, so the daemon holds no extra reference to the child's pipes.
+fn fork_exec_on(
+    plan: &ChildPlan<'_>,
+    stack: &mut [u8],
+    slot: Option<&SlotTriple>,
+) -> Result<i32, Errno> {
+    let own = [plan.stdin, plan.stdout, plan.stderr];
+    let mut args = CloneArgs {
+        plan,
+        fds: own,
+        unshare_below: None,
+    };
+    if let Some(slot) = slot
+        && slot.load(own).is_ok()
+    {
+        args.fds = slot.fds();
+        args.unshare_below = Some(slot.below());
+    }
     let mut old = SigSet::empty();
-    pthread_sigmask(
+    let masked = pthread_sigmask(
         SigmaskHow::SIG_SETMASK,
         Some(&SigSet::all()),
         Some(&mut old),
-    )?;
+    );
+    if let Err(e) = masked {
+        if let Some(slot) = slot {
+            slot.clear();
+        }
+        return Err(e);
+    }
+    let mut flags = libc::CLONE_VM | libc::CLONE_VFORK | libc::SIGCHLD;
+    if args.unshare_below.is_some() {
+        flags |= libc::CLONE_FILES;
+    }
     // Stacks grow down on every Linux target this builds for; 16-byte aligned.
-    let top = stack.as_mut_ptr().wrapping_add(CHILD_STACK);
+    let top = stack.as_mut_ptr().wrapping_add(stack.len());
     let top = top.wrapping_sub(top as usize % 16);
     // SAFETY: `clone_child` only calls `child`, which performs async-signal-safe raw
     // system calls on memory prepared before the clone and ends in execve or _exit.
-    // `plan` and `stack` outlive the child's use of them: CLONE_VFORK returns only
-    // once the child has exec'd or exited.
+    // `args`, `plan` and `stack` outlive the child's use of them: CLONE_VFORK returns
+    // only once the child has exec'd or exited, and nothing else uses `stack`
+    // meanwhile. With CLONE_FILES the child changes no descriptor before it has a
+    // table of its own.
     let pid = unsafe {
         libc::clone(
             clone_child,
             top.cast(),
-            libc::CLONE_VM | libc::CLONE_VFORK | libc::SIGCHLD,
-            std::ptr::from_ref(plan).cast_mut().cast(),
+            flags,
+            std::ptr::from_ref(&args).cast_mut().cast(),
         )
     };
     let fork_errno = Errno::last();
-    drop(stack);
+    if args.unshare_below.is_some()
+        && let Some(slot) = slot
+    {
+        slot.clear();
+    }
     let restored = pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&old), None);
     if pid < 0 {
         return Err(fork_errno);
@@ -109,15 +167,205 @@ pub(crate) fn fork_exec(plan: &ChildPlan<'_>) -> Result<i32, Errno> {
     Ok(pid)
 }
 
-extern "C" fn clone_child(plan: *mut libc::c_void) -> c_int {
-    // SAFETY: `fork_exec` passes a pointer to its live `ChildPlan`.
-    let plan = unsafe { &*plan.cast::<ChildPlan<'_>>() };
-    child(plan)
+/// Three descriptors kept at low numbers (≥ 3) for one forking thread: see
+/// [`fork_exec_on`]. They point at /dev/null between spawns.
+struct SlotTriple {
+    fds: [OwnedFd; 3],
+    null: RawFd,
+}
+
+impl SlotTriple {
+    fn fds(&self) -> [RawFd; 3] {
+        self.fds.each_ref().map(AsRawFd::as_raw_fd)
+    }
+
+    /// One above the highest of the three.
+    fn below(&self) -> RawFd {
+        self.fds().into_iter().max().unwrap_or(2) + 1
+    }
+
+    /// Point the triple at `fds` (close-on-exec, as every daemon descriptor).
+    fn load(&self, fds: [RawFd; 3]) -> Result<(), Errno> {
+        for (slot, fd) in self.fds().into_iter().zip(fds) {
+            // SAFETY: dup3 onto a descriptor this struct owns; `fd` is open (the
+            // plan's caller holds it).
+            let rc = unsafe { libc::dup3(fd, slot, libc::O_CLOEXEC) };
+            if rc < 0 {
+                let e = Errno::last();
+                self.clear();
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    /// Point the triple back at /dev/null.
+    fn clear(&self) {
+        for slot in self.fds() {
+            // SAFETY: as in `load`; `null` is owned by the same [`Slots`].
+            unsafe { libc::dup3(self.null, slot, libc::O_CLOEXEC) };
+        }
+    }
+}
+
+/// The triples of the forking threads, made at the first spawn (while few descriptors
+/// are open, so they get low numbers) and kept for the life of the process.
+struct Slots {
+    _null: OwnedFd,
+    triples: Vec<SlotTriple>,
+}
+
+impl Slots {
+    fn open() -> Option<Slots> {
+        let null = nix::fcntl::open(
+            "/dev/null",
+            nix::fcntl::OFlag::O_RDWR | nix::fcntl::OFlag::O_CLOEXEC,
+            nix::sys::stat::Mode::empty(),
+        )
+        .ok()?;
+        let null = dup_at_least(null.as_fd(), 3).ok()?;
+        let mut triples = Vec::new();
+        // one per thread that will fork (the descriptors count against minfds)
+        for _ in 0..spawn_threads() {
+            let fds = [
+                dup_at_least(null.as_fd(), 3).ok()?,
+                dup_at_least(null.as_fd(), 3).ok()?,
+                dup_at_least(null.as_fd(), 3).ok()?,
+            ];
+            triples.push(SlotTriple {
+                fds,
+                null: null.as_raw_fd(),
+            });
+        }
+        Some(Slots {
+            _null: null,
+            triples,
+        })
+    }
+}
+
+/// The process's [`Slots`]; `None` inside when they could not be made. A spawn that
+/// finds them taken (another thread is spawning) goes without.
+static SLOTS: std::sync::OnceLock<std::sync::Mutex<Option<Slots>>> = std::sync::OnceLock::new();
+
+/// The process's [`Slots`], made on the first call: [`crate::spawn::prepare`] calls it
+/// before it makes any pipe, so a batch's first spawn finds them at low numbers.
+pub(crate) fn reserve_slots() {
+    slots();
+}
+
+fn slots() -> &'static std::sync::Mutex<Option<Slots>> {
+    SLOTS.get_or_init(|| std::sync::Mutex::new(Slots::open()))
+}
+
+/// At most this many threads fork at once in [`fork_exec_all`].
+pub(crate) const SPAWN_THREADS: usize = 4;
+
+/// How many threads fork at once: [`SPAWN_THREADS`], at most one per CPU.
+fn spawn_threads() -> usize {
+    let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    SPAWN_THREADS.min(cpus)
+}
+
+/// The plans of a batch, readable from the helper threads of [`fork_exec_all`].
+struct SharedPlans<'p, 'a>(&'p [ChildPlan<'a>]);
+
+// SAFETY: a `ChildPlan` is only read (by the threads and their vfork-style children)
+// while `fork_exec_all` holds the borrow; its raw pointers point into strings that
+// the caller keeps alive and unchanged for that time.
+unsafe impl Sync for SharedPlans<'_, '_> {}
+
+impl<'a> SharedPlans<'_, 'a> {
+    fn get(&self, i: usize) -> Option<&ChildPlan<'a>> {
+        self.0.get(i)
+    }
+}
+
+/// Not yet forked, in [`fork_exec_all`]'s result slots.
+const NOT_RUN: i64 = i64::MIN;
+
+/// [`fork_exec`] for every plan, from up to [`SPAWN_THREADS`] threads (no more than
+/// the CPUs, no more than the plans; one: the calling thread alone). Each `clone`
+/// suspends only its own thread until its child's `execve`, so the children's execs
+/// overlap. The helpers start with every signal blocked (the daemon's handlers run in
+/// its own thread), take plans from a shared counter and write each result into its
+/// slot; a helper that cannot be started leaves its share to the others. Results are
+/// in plan order.
+pub(crate) fn fork_exec_all(plans: &[ChildPlan<'_>]) -> Vec<Result<i32, Errno>> {
+    let slots = slots().try_lock().ok();
+    let triples: &[SlotTriple] = match slots.as_deref() {
+        Some(Some(s)) => &s.triples,
+        _ => &[],
+    };
+    let workers = spawn_threads().min(plans.len());
+    if workers <= 1 {
+        let mut stack = vec![0u8; CHILD_STACK];
+        return plans
+            .iter()
+            .map(|plan| fork_exec_on(plan, &mut stack, triples.first()))
+            .collect();
+    }
+    let shared = SharedPlans(plans);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let slots_out: Vec<std::sync::atomic::AtomicI64> = (0..plans.len())
+        .map(|_| std::sync::atomic::AtomicI64::new(NOT_RUN))
+        .collect();
+    let mut stacks: Vec<Vec<u8>> = (0..workers).map(|_| vec![0u8; CHILD_STACK]).collect();
+    let drain = |stack: &mut Vec<u8>, triple: Option<&SlotTriple>| loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(plan) = shared.get(i) else {
+            break;
+        };
+        let result = match fork_exec_on(plan, stack, triple) {
+            Ok(pid) => i64::from(pid),
+            Err(e) => -i64::from(e as i32),
+        };
+        slots_out[i].store(result, Ordering::Release);
+    };
+    let mut old = SigSet::empty();
+    // Helpers inherit this mask: no signal handler of the daemon runs in them.
+    let masked =
+        pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&SigSet::all()), Some(&mut old)).is_ok();
+    std::thread::scope(|scope| {
+        let (own, others) = stacks.split_first_mut().expect("workers >= 2");
+        for (n, stack) in others.iter_mut().enumerate() {
+            let drain = &drain;
+            let triple = triples.get(n + 1);
+            // Failing to start a helper (RLIMIT_NPROC, memory) only loses parallelism.
+            let _ = std::thread::Builder::new()
+                .stack_size(HELPER_STACK)
+                .spawn_scoped(scope, move || drain(stack, triple));
+        }
+        if masked {
+            // The calling thread forks too, with the daemon's own mask restored.
+            let _ = pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&old), None);
+        }
+        drain(own, triples.first());
+    });
+    slots_out
+        .iter()
+        .map(|slot| match slot.load(Ordering::Acquire) {
+            // Unreachable: the calling thread drains every plan a helper did not take.
+            NOT_RUN => Err(Errno::EAGAIN),
+            pid if pid >= 0 => Ok(i32::try_from(pid).unwrap_or(i32::MAX)),
+            errno => Err(Errno::from_raw(i32::try_from(-errno).unwrap_or(0))),
+        })
+        .collect()
+}
+
+/// Stack of a [`fork_exec_all`] helper thread: it only loops over `clone` calls.
+const HELPER_STACK: usize = 64 << 10;
+
+extern "C" fn clone_child(args: *mut libc::c_void) -> c_int {
+    // SAFETY: `fork_exec_on` passes a pointer to its live `CloneArgs`.
+    let args = unsafe { &*args.cast::<CloneArgs<'_, '_>>() };
+    child(args)
 }
 
 /// The child between `fork` and `execve`, in supervisord's order (`_spawn_as_child`),
 /// preceded by the signal reset that Python leaves out.
-fn child(plan: &ChildPlan<'_>) -> ! {
+fn child(args: &CloneArgs<'_, '_>) -> ! {
+    let plan = args.plan;
     // SAFETY: only raw system calls (rt_sigaction, sigprocmask, setpgid, dup2, close,
     // setgroups/setgid/setuid, chdir, umask, execve, write, _exit) on pointers into
     // memory owned by `plan`, which the parent keeps alive; no allocation happens.
@@ -146,10 +394,22 @@ fn child(plan: &ChildPlan<'_>) -> ! {
         if libc::setpgid(0, 0) != 0 {
             not_spawned();
         }
-        if libc::dup2(plan.stdin, 0) < 0
-            || libc::dup2(plan.stdout, 1) < 0
-            || libc::dup2(plan.stderr, 2) < 0
+        // Sharing the daemon's table (CLONE_FILES): take a private one first, of
+        // the descriptors below the triple only.
+        if let Some(below) = args.unshare_below
+            && libc::syscall(
+                libc::SYS_close_range,
+                below as u32,
+                u32::MAX,
+                libc::CLOSE_RANGE_UNSHARE,
+            ) != 0
+            && libc::syscall(libc::SYS_unshare, libc::CLONE_FILES) != 0
         {
+            // Nothing may be changed in a table the daemon still uses.
+            libc::_exit(127);
+        }
+        let [stdin, stdout, stderr] = args.fds;
+        if libc::dup2(stdin, 0) < 0 || libc::dup2(stdout, 1) < 0 || libc::dup2(stderr, 2) < 0 {
             not_spawned();
         }
         // Marked close-on-exec rather than closed: the descriptors then go at the

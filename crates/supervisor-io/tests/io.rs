@@ -19,6 +19,7 @@ mod redirect_stderr;
 mod resolve_errors;
 mod self_pipe;
 mod shlex_matches_python;
+mod spawn_all;
 mod spawn_echo;
 mod spawn_errors;
 mod stdin_pipe;

@@ -12,7 +12,7 @@ use crate::command::{self, CommandError};
 use crate::errno::python_os_error;
 use crate::kill::{KillError, KillTarget, kill};
 use crate::poll::Watched;
-use crate::spawn::{SpawnRequest, Stderr, Stdin, spawn};
+use crate::spawn::{Prepared, SpawnRequest, Stderr, Stdin, prepare};
 use crate::sys;
 
 impl Daemon {
@@ -20,11 +20,89 @@ impl Daemon {
     /// KillFailed...) is fed to the core at once, and the effects of that step applied,
     /// before the next effect of the batch: depth first, so the log reads as 4.3's
     /// (`spawned: 'a'` before the next group's `Creating socket`).
+    ///
+    /// A run of `Spawn` effects (the `Event`s between them do nothing here) is forked
+    /// at once ([`crate::spawn::spawn_all`]) and its outcomes fed in order after: the
+    /// start-up of 200 programs is one such run. fcgi programs, whose socket handling
+    /// logs between the spawns, keep the one-by-one order.
     pub(super) fn apply_all(&mut self, effects: Vec<Effect>) {
-        for effect in effects {
+        let mut effects = effects.into_iter().peekable();
+        while let Some(effect) = effects.next() {
+            if let Effect::Spawn { process, .. } = effect {
+                let mut run = vec![process];
+                while let Some(Effect::Spawn { .. } | Effect::Event(_)) = effects.peek() {
+                    if let Some(Effect::Spawn { process, .. }) = effects.next() {
+                        run.push(process);
+                    }
+                }
+                self.spawn_run(run);
+                continue;
+            }
             if let Some(outcome) = self.apply(effect) {
                 self.handle_now(outcome);
             }
+        }
+    }
+
+    /// Spawn `run`, feeding each outcome to the core in order.
+    ///
+    /// Prepared spawns are forked in chunks of at most [`SPAWN_CHUNK`]: a prepared
+    /// spawn holds the child's three pipe ends until its fork, so a chunk is also
+    /// cut short where those would eat into the descriptors kept for the programs
+    /// still to start ([`room_for_extra`]; with a tight `minfds` that is every
+    /// spawn, one by one as before).
+    fn spawn_run(&mut self, run: Vec<ProcessId>) {
+        let fcgi = run.iter().any(|&id| {
+            self.table
+                .get(id)
+                .is_some_and(|p| self.sockets.contains_key(&p.group))
+        });
+        if run.len() == 1 || fcgi {
+            for id in run {
+                let outcome = self.spawn_process(id);
+                self.handle_now(outcome);
+            }
+            return;
+        }
+        let mut chunk: Vec<Result<ReadySpawn, Box<Input>>> = Vec::new();
+        for id in run {
+            let ready = self.prepare_spawn(id);
+            let crowded = ready.as_ref().is_ok_and(|r| {
+                let fd = r.prepared.as_ref().map_or(0, Prepared::highest_fd);
+                !room_for_extra(fd.saturating_add(3), r.waiting)
+            });
+            chunk.push(ready);
+            if crowded || chunk.len() >= SPAWN_CHUNK {
+                self.fork_chunk(std::mem::take(&mut chunk));
+            }
+        }
+        self.fork_chunk(chunk);
+    }
+
+    /// Fork the prepared spawns of `chunk` at once, then feed every outcome in order.
+    fn fork_chunk(&mut self, mut chunk: Vec<Result<ReadySpawn, Box<Input>>>) {
+        let mut forks = Vec::new();
+        for ready in chunk.iter_mut().filter_map(|o| o.as_mut().ok()) {
+            forks.extend(ready.prepared.take());
+        }
+        let mut results = crate::spawn::spawn_all(forks).into_iter();
+        // Every child is watched before the core hears of the first one.
+        let inputs: Vec<Input> = chunk
+            .into_iter()
+            .map(|outcome| match outcome {
+                Ok(ready) => {
+                    let result = results.next().unwrap_or_else(|| {
+                        Err(crate::spawn::SpawnError::TooManyProcesses {
+                            name: String::new(),
+                        })
+                    });
+                    self.finish_spawn(ready, result)
+                }
+                Err(failed) => *failed,
+            })
+            .collect();
+        for input in inputs {
+            self.handle_now(input);
         }
     }
 
@@ -116,7 +194,30 @@ impl Daemon {
 
     /// `Subprocess.spawn`: resolve, open the logs, fork; `Spawned` or `SpawnFailed`.
     fn spawn_process(&mut self, id: ProcessId) -> Input {
-        let failed = |error| Input::SpawnFailed { process: id, error };
+        match self.prepare_spawn(id) {
+            Ok(mut ready) => {
+                let result = match ready.prepared.take() {
+                    Some(prepared) => crate::spawn::spawn_all(vec![prepared])
+                        .pop()
+                        .unwrap_or_else(|| {
+                            Err(crate::spawn::SpawnError::TooManyProcesses {
+                                name: String::new(),
+                            })
+                        }),
+                    None => Err(crate::spawn::SpawnError::TooManyProcesses {
+                        name: String::new(),
+                    }),
+                };
+                self.finish_spawn(ready, result)
+            }
+            Err(failed) => *failed,
+        }
+    }
+
+    /// Everything of a spawn before the fork: the fcgi socket reference, the command,
+    /// the logs, the pipes. `Err` is the `SpawnFailed` to feed.
+    fn prepare_spawn(&mut self, id: ProcessId) -> Result<ReadySpawn, Box<Input>> {
+        let failed = |error| Box::new(Input::SpawnFailed { process: id, error });
         // As `FastCGISubprocess.spawn`: the socket reference comes first and is given
         // back when the spawn fails.
         let group = self
@@ -129,7 +230,7 @@ impl Daemon {
                 Ok(_) => true,
                 Err(e) => {
                     let message = format!("Could not create FastCGI socket {}: {e}", s.url());
-                    return failed(CoreSpawnError::Resources { message });
+                    return Err(failed(CoreSpawnError::Resources { message }));
                 }
             },
             None => false,
@@ -143,16 +244,16 @@ impl Daemon {
             Ok(r) => r,
             Err(e) => {
                 self.release_socket(socket, &group);
-                return failed(e);
+                return Err(failed(e));
             }
         };
         let listener = self.core.listener_info(id).is_some();
         // (this process still counts, though its pipes are open: five to spare)
         let waiting = not_running(&self.table);
         let Some(p) = self.table.get_mut(id) else {
-            return failed(CoreSpawnError::Resources {
+            return Err(failed(CoreSpawnError::Resources {
                 message: "unknown process".to_owned(),
-            });
+            }));
         };
         let stdin = match self.sockets.get(&p.group).and_then(|s| s.fd()) {
             Some(fd) if socket => Stdin::Fd(fd),
@@ -179,22 +280,68 @@ impl Daemon {
                 Stderr::Pipe
             },
         };
-        let spawned = spawn(&request);
+        let prepared = prepare(&request);
         drop(request);
+        let ready = ReadySpawn {
+            id,
+            group,
+            socket,
+            listener,
+            waiting,
+            prepared: None,
+        };
+        match prepared {
+            Ok(prepared) => Ok(ReadySpawn {
+                prepared: Some(prepared),
+                ..ready
+            }),
+            Err(e) => Err(Box::new(self.spawn_failed(ready, e))),
+        }
+    }
+
+    /// A spawn that made no child: its logs are closed, its socket reference given back.
+    fn spawn_failed(&mut self, ready: ReadySpawn, e: crate::spawn::SpawnError) -> Input {
+        // The logs opened for this spawn are closed with it: a program left FATAL must
+        // hold no descriptor (4.3 makes the pipes first, so an EMFILE there holds none
+        // either), or a few failed spawns would leave the daemon unable to accept a
+        // connection.
+        if let Some(p) = self.table.get_mut(ready.id) {
+            p.stdout_log = None;
+            p.stderr_log = None;
+        }
+        self.release_socket(ready.socket, &ready.group);
+        Input::SpawnFailed {
+            process: ready.id,
+            error: CoreSpawnError::Resources {
+                message: e.to_string(),
+            },
+        }
+    }
+
+    /// After the fork: watch the child's pidfd and pipes; `Spawned` or `SpawnFailed`.
+    fn finish_spawn(
+        &mut self,
+        ready: ReadySpawn,
+        spawned: Result<crate::spawn::Spawned, crate::spawn::SpawnError>,
+    ) -> Input {
         let spawned = match spawned {
             Ok(s) => s,
-            Err(e) => {
-                // The logs opened for this spawn are closed with it: a program left
-                // FATAL must hold no descriptor (4.3 makes the pipes first, so an
-                // EMFILE there holds none either), or a few failed spawns would leave
-                // the daemon unable to accept a connection.
-                p.stdout_log = None;
-                p.stderr_log = None;
-                self.release_socket(socket, &group);
-                return failed(CoreSpawnError::Resources {
-                    message: e.to_string(),
-                });
-            }
+            Err(e) => return self.spawn_failed(ready, e),
+        };
+        let ReadySpawn {
+            id,
+            socket,
+            listener,
+            waiting,
+            ..
+        } = ready;
+        let Some(p) = self.table.get_mut(id) else {
+            return Input::SpawnFailed {
+                process: id,
+                error: CoreSpawnError::Resources {
+                    message: "unknown process".to_owned(),
+                },
+            };
         };
         let pid = spawned.pid;
         let room_for_pidfd = |fd| room_for_extra(fd, waiting);
@@ -356,6 +503,19 @@ impl Daemon {
     }
 }
 
+/// A spawn between [`Daemon::prepare_spawn`] and [`Daemon::finish_spawn`].
+struct ReadySpawn {
+    id: ProcessId,
+    group: String,
+    /// Holds a reference to its group's fcgi socket.
+    socket: bool,
+    listener: bool,
+    /// Processes without a child when it was prepared (see [`room_for_extra`]).
+    waiting: usize,
+    /// Taken by the fork.
+    prepared: Option<Prepared>,
+}
+
 /// A kill result as the core wants it: `None` for success and ESRCH (the exit will be
 /// reaped), else Python's `OSError` text.
 fn kill_error(result: Result<(), KillError>) -> Option<String> {
@@ -367,6 +527,9 @@ fn kill_error(result: Result<(), KillError>) -> Option<String> {
         Err(e @ KillError::InvalidPid { .. }) => Some(e.to_string()),
     }
 }
+
+/// Most spawns prepared before they are forked together (see `spawn_run`).
+const SPAWN_CHUNK: usize = 64;
 
 /// Descriptors kept free besides five per process not running: connections, a spawn's
 /// pipes before the child ends close, reopened logs.
