@@ -280,3 +280,52 @@ fn two_hundred_programs_fit_in_the_default_1024_descriptors() {
     }
     d.shutdown();
 }
+
+/// Whether `pid` has a descriptor open on the file at `path`.
+fn holds_file(pid: i32, path: &std::path::Path) -> bool {
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|entries| {
+            entries
+                .flatten()
+                .any(|e| std::fs::read_link(e.path()).is_ok_and(|p| p == path))
+        })
+        .unwrap_or(false)
+}
+
+/// As 4.3 (whose `finish` drops the process's dispatchers and with them its log
+/// files), a program that has exited holds no descriptor on its logs; its output is all
+/// in them; the next start opens them again and appends.
+#[test]
+fn an_exited_program_keeps_no_log_open() {
+    let d = Daemon::start(
+        "",
+        "[program:once]\ncommand=sh -c 'echo out-$$; echo err-$$ >&2'\nstartsecs=0\n\
+         autorestart=false\nstdout_logfile={dir}/once.out\nstderr_logfile={dir}/once.err\n\
+         [program:stay]\ncommand=sh -c 'echo up; exec sleep 1000'\nstartsecs=0\n\
+         stdout_logfile={dir}/stay.out\n",
+    );
+    let (out, err, stay) = (d.path("once.out"), d.path("once.err"), d.path("stay.out"));
+    d.wait_state("once", "EXITED");
+    wait_for_text(&out, "out-");
+    wait_for_text(&err, "err-");
+    wait_for_text(&stay, "up\n");
+    poll(DEADLINE, Duration::from_millis(20), || {
+        if holds_file(d.pid(), &out) || holds_file(d.pid(), &err) {
+            Err("the daemon to close the exited program's logs".to_owned())
+        } else {
+            Ok(())
+        }
+    });
+    assert!(holds_file(d.pid(), &stay), "a running program's log stays open");
+    d.start_or_stop("supervisor.startProcess", "once");
+    d.wait_state("once", "EXITED");
+    poll(DEADLINE, Duration::from_millis(20), || {
+        let text = std::fs::read_to_string(&out).unwrap_or_default();
+        if text.matches("out-").count() == 2 {
+            Ok(())
+        } else {
+            Err(format!("both runs' output in the log, have {text:?}"))
+        }
+    });
+    d.shutdown();
+}

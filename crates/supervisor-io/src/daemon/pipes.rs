@@ -477,6 +477,7 @@ impl Daemon {
                     self.output_closed(id, channel);
                 }
             }
+            self.close_logs(id);
             socket_of = self.close_process(id);
         }
         let status = match reaped.status {
@@ -498,6 +499,29 @@ impl Daemon {
             if let Some(socket) = self.sockets.get_mut(&group) {
                 socket.release(&mut self.log);
             }
+        }
+    }
+
+    /// The child is gone and its pipes are closed: close its logs too, as 4.3 does
+    /// when `finish` drops the dispatchers (a stopped program holds no descriptor; the
+    /// next spawn opens the files again, and `clearProcessLogs` finds nothing open to
+    /// clear, as in 4.3). Bytes a failing disk still holds stay with the lingering
+    /// logs and their retries.
+    fn close_logs(&mut self, id: ProcessId) {
+        let Some(p) = self.table.get_mut(id) else {
+            return;
+        };
+        for old in [p.stdout_log.take(), p.stderr_log.take()]
+            .into_iter()
+            .flatten()
+        {
+            let mut old = old;
+            if !old.flush(&mut self.log) {
+                self.lingering.push(old);
+            }
+        }
+        if !self.lingering.is_empty() {
+            self.schedule_log_retry();
         }
     }
 
