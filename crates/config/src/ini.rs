@@ -36,6 +36,9 @@ type Options = Vec<(String, Value)>;
 pub struct IniDocument {
     defaults: Options,
     sections: Vec<(String, Options)>,
+    /// Position of each section in `sections` (a config with hundreds of programs
+    /// looks sections up tens of thousands of times).
+    index: std::collections::HashMap<String, usize>,
     /// For sections first seen in an included file, that file (supervisor's
     /// `section_to_file`, filled only by `read`, not by the main file's `read_file`).
     section_to_file: Vec<(String, String)>,
@@ -56,21 +59,23 @@ impl IniDocument {
 
     /// Whether a section exists (`DEFAULT` never does).
     pub fn has_section(&self, name: &str) -> bool {
-        self.sections.iter().any(|(n, _)| n == name)
+        self.index.contains_key(name)
     }
 
     fn section(&self, name: &str) -> Option<&Options> {
-        self.sections
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, o)| o)
+        let i = *self.index.get(name)?;
+        self.sections.get(i).map(|(_, o)| o)
     }
 
     fn section_mut(&mut self, name: &str) -> Option<&mut Options> {
-        self.sections
-            .iter_mut()
-            .find(|(n, _)| n == name)
-            .map(|(_, o)| o)
+        let i = *self.index.get(name)?;
+        self.sections.get_mut(i).map(|(_, o)| o)
+    }
+
+    /// A new, empty section at the end.
+    fn add_section(&mut self, name: &str) {
+        self.index.insert(name.to_string(), self.sections.len());
+        self.sections.push((name.to_string(), Vec::new()));
     }
 
     /// `get(section, option)`: the section's own value, else `[DEFAULT]`'s.
@@ -286,7 +291,7 @@ impl<'a> Reader<'a> {
                 } else if header == "DEFAULT" {
                     Cursor::Defaults
                 } else {
-                    self.doc.sections.push((header.to_string(), Vec::new()));
+                    self.doc.add_section(header);
                     self.doc
                         .section_origins
                         .push((header.to_string(), self.file.clone(), lineno));
