@@ -20,7 +20,8 @@ pub enum Action {
         /// Its new name.
         to: PathBuf,
     },
-    /// Deleting the log file (`clearLog`, `clearProcessLogs`).
+    /// Deleting the log file (`clearLog`, `clearProcessLogs`), or a rotation's
+    /// destination before its rename.
     Remove(PathBuf),
 }
 
@@ -100,8 +101,9 @@ pub enum Error {
 }
 
 impl Error {
-    /// Sort an OS error into the variant naming who must fix it.
-    pub(crate) fn classify(action: Action, source: io::Error) -> Self {
+    /// Sort an OS error into the variant naming who must fix it (public for callers
+    /// that write to a log file by other means, such as `splice`).
+    pub fn classify(action: Action, source: io::Error) -> Self {
         use io::ErrorKind as K;
         match source.kind() {
             K::NotFound => match missing_directory(action.path()) {

@@ -152,19 +152,9 @@ impl RotatingFile {
     /// Carry out `plan`. On failure the handle stays on the file holding the
     /// bytes written so far (the live file, or `.1` if only the reopen failed).
     fn rotate(&mut self, plan: &RotationPlan) -> Result<(), Error> {
-        for rename in &plan.renames {
-            let from = rename.from.path(&self.path);
-            let to = rename.to.path(&self.path);
-            match fs::rename(&from, &to) {
-                Ok(()) => {}
-                // supervisord skips missing backups and a live file deleted by a
-                // cleanup script; a fresh live file is created below either way.
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => {
-                    self.planner.rotation_failed();
-                    return Err(Error::classify(Action::Rename { from, to }, e));
-                }
-            }
+        if let Err(e) = plan.execute(&self.path) {
+            self.planner.rotation_failed();
+            return Err(e);
         }
         match open_target(&self.path, self.mode, true) {
             Ok(opened) => {

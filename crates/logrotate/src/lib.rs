@@ -10,7 +10,9 @@
 //!
 //! - **After every write**, if the file size is `>= max_bytes`, rotate: rename
 //!   `<f>.(N-1)` → `<f>.N`, …, `<f>.1` → `<f>.2`, then `<f>` → `<f>.1`, and reopen
-//!   `<f>` empty. The oldest backup `<f>.N` is overwritten, i.e. dropped. The check
+//!   `<f>` empty, each destination deleted first (4.3's `removeAndRename`; a rename
+//!   over an existing file would make ext4 write back the renamed log's dirty pages
+//!   in the daemon). The oldest backup `<f>.N` is overwritten, i.e. dropped. The check
 //!   comes *after* the write, so a file may exceed `max_bytes` by up to one write
 //!   (supervisord does the same; the spec observed a 14304-byte `.1` with 1KB).
 //! - `backups == 0`: rotating means truncating `<f>` in place.
@@ -44,7 +46,7 @@
 //!        |  Planner::after_write(n)      pure: size += n; size >= max_bytes ?
 //!        |     -> Option<RotationPlan>    (Rename { from: Slot, to: Slot }, ...)
 //!        v
-//!   execute plan: rename(2) each step, then open <f> truncated
+//!   execute plan: unlink(2) + rename(2) each step, then open <f> truncated
 //!        |
 //!        v
 //!   Ok(Written::Kept | Written::Rotated)  or  Err(Error::{MissingDirectory,

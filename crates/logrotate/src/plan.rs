@@ -44,11 +44,15 @@ impl Slot {
     }
 }
 
-/// One `rename(2)`, replacing `to` if it exists. A missing `from` is skipped.
+/// One step of a rotation, as supervisord's `removeAndRename`: `to` is deleted if it
+/// exists, then `from` is renamed to it. A missing backup `from` is skipped, `to`
+/// untouched (supervisord checks `os.path.exists` before shifting a backup); a
+/// missing live file (a cleanup script deleted it) still costs `.1`, as in
+/// supervisord, and its `ENOENT` is ignored.
 ///
-/// Skipping a missing source reproduces supervisord, which checks
-/// `os.path.exists` before shifting a backup and ignores `ENOENT` when the live
-/// file itself was deleted by a cleanup script.
+/// Deleting first is not only 4.3's order: a `rename(2)` over an existing file makes
+/// ext4 (`auto_da_alloc`) start writeback of everything the renamed file holds dirty,
+/// in the renaming process — the daemon, every rotation of a busy log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rename {
     /// The file being moved.
@@ -85,6 +89,33 @@ impl RotationPlan {
             });
         }
         RotationPlan { renames }
+    }
+
+    /// Carry out the renames for the log at `base`, 4.3's `removeAndRename` for
+    /// each (see [`Rename`]); the caller reopens `base` afterwards. Stops at the first
+    /// failure, naming the step.
+    pub fn execute(&self, base: &Path) -> Result<(), crate::Error> {
+        use crate::{Action, Error};
+        use std::io::ErrorKind;
+        for rename in &self.renames {
+            let from = rename.from.path(base);
+            let to = rename.to.path(base);
+            if rename.from != Slot::Current && !from.exists() {
+                continue;
+            }
+            match std::fs::remove_file(&to) {
+                Ok(()) => {}
+                Err(e) if e.kind() == ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::classify(Action::Remove(to), e)),
+            }
+            match std::fs::rename(&from, &to) {
+                Ok(()) => {}
+                // a live file deleted by a cleanup script: a fresh one is created next
+                Err(e) if e.kind() == ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::classify(Action::Rename { from, to }, e)),
+            }
+        }
+        Ok(())
     }
 
     /// True when the rotation keeps no backup and only truncates the live file.

@@ -48,8 +48,9 @@ fn path_naming_a_directory_is_another_error() {
     assert!(matches!(err, Error::Other { .. }), "{err:?}");
 }
 
-/// A failed rename leaves every written byte in the live file, writes go on, and
-/// rotation is retried after another `max_bytes`.
+/// A failed rotation leaves every written byte in the live file, writes go on, and
+/// rotation is retried after another `max_bytes`. The obstacle fails the step that
+/// 4.3's `removeAndRename` takes first: deleting the destination.
 #[test]
 fn failed_rename_loses_no_bytes() {
     let (_dir, path) = log_in_tempdir();
@@ -59,8 +60,11 @@ fn failed_rename_loses_no_bytes() {
     std::fs::write(obstacle.join("keep"), b"").expect("fill obstacle");
 
     let mut log = open(&path, 4, 1);
-    let err = log.write(b"abcdef").expect_err("rename must fail");
-    assert!(matches!(err.action(), Action::Rename { .. }), "{err:?}");
+    let err = log.write(b"abcdef").expect_err("the rotation must fail");
+    assert!(
+        matches!(err.action(), Action::Remove(p) if *p == obstacle),
+        "{err:?}"
+    );
     assert_eq!(contents(&path).as_deref(), Some(&b"abcdef"[..]));
     assert_eq!(log.size(), 6);
 

@@ -159,7 +159,7 @@ impl LogFile {
             match fs::remove_file(&self.path) {
                 Ok(()) => {}
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => return Err(classify(Action::Remove(self.path.clone()), e)),
+                Err(e) => return Err(Error::classify(Action::Remove(self.path.clone()), e)),
             }
         }
         self.reopen()
@@ -171,21 +171,13 @@ impl LogFile {
 
     fn write_failed(&mut self, done: usize, e: io::Error) -> Error {
         self.planner.note_written(done as u64);
-        classify(Action::Write(self.path.clone()), e)
+        Error::classify(Action::Write(self.path.clone()), e)
     }
 
     fn rotate(&mut self, plan: &RotationPlan) -> Result<(), Error> {
-        for rename in &plan.renames {
-            let from = rename.from.path(&self.path);
-            let to = rename.to.path(&self.path);
-            match fs::rename(&from, &to) {
-                Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => {
-                    self.planner.rotation_failed();
-                    return Err(classify(Action::Rename { from, to }, e));
-                }
-            }
+        if let Err(e) = plan.execute(&self.path) {
+            self.planner.rotation_failed();
+            return Err(e);
         }
         match open_target(&self.path, self.mode, true) {
             Ok(opened) => {
@@ -211,33 +203,6 @@ impl LogFile {
     }
 }
 
-/// logrotate's error classification (its own is crate-private).
-fn classify(action: Action, source: io::Error) -> Error {
-    use io::ErrorKind as K;
-    match source.kind() {
-        K::NotFound => match missing_directory(action.path()) {
-            Some(dir) => Error::MissingDirectory {
-                action,
-                dir,
-                source,
-            },
-            None => Error::Other { action, source },
-        },
-        K::PermissionDenied => Error::PermissionDenied { action, source },
-        K::StorageFull | K::QuotaExceeded | K::ReadOnlyFilesystem | K::FileTooLarge => {
-            Error::Disk { action, source }
-        }
-        _ => Error::Other { action, source },
-    }
-}
-
-fn missing_directory(path: &Path) -> Option<PathBuf> {
-    let parent = path.parent().filter(|p| !p.as_os_str().is_empty())?;
-    if parent.is_dir() {
-        return None;
-    }
-    Some(parent.to_path_buf())
-}
 
 fn open_target(path: &Path, mode: CreateMode, truncate: bool) -> Result<Opened, Error> {
     let file = OpenOptions::new()
@@ -245,10 +210,10 @@ fn open_target(path: &Path, mode: CreateMode, truncate: bool) -> Result<Opened, 
         .create(true)
         .mode(mode.0)
         .open(path)
-        .map_err(|e| classify(Action::Open(path.to_path_buf()), e))?;
+        .map_err(|e| Error::classify(Action::Open(path.to_path_buf()), e))?;
     let meta = file
         .metadata()
-        .map_err(|e| classify(Action::Stat(path.to_path_buf()), e))?;
+        .map_err(|e| Error::classify(Action::Stat(path.to_path_buf()), e))?;
     let seekable = is_rotatable(path, &meta);
     if !seekable {
         return Ok(Opened {
@@ -259,7 +224,7 @@ fn open_target(path: &Path, mode: CreateMode, truncate: bool) -> Result<Opened, 
     }
     if truncate {
         file.set_len(0)
-            .map_err(|e| classify(Action::Open(path.to_path_buf()), e))?;
+            .map_err(|e| Error::classify(Action::Open(path.to_path_buf()), e))?;
     }
     let size = if truncate { 0 } else { meta.len() };
     Ok(Opened {
