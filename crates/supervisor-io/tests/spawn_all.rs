@@ -70,3 +70,30 @@ fn an_exec_failure_in_a_batch_is_that_childs_alone() {
         assert!(results[i].stdout.starts_with("out-ok"), "{}", results[i].stdout);
     }
 }
+
+/// The forking threads are pinned to one CPU each for the batch: the children get the
+/// caller's CPU set back before `execve`, and so does the calling thread.
+#[test]
+fn children_and_caller_keep_their_cpu_set() {
+    let own = || {
+        let status = std::fs::read_to_string("/proc/thread-self/status").expect("status");
+        crate::harness::status_field(&status, "Cpus_allowed_list").to_owned()
+    };
+    let before = own();
+    let _children = own_children();
+    let prepared = (0..8)
+        .map(|i| {
+            let req = request(&format!("cpu{i}"), "grep Cpus_allowed_list /proc/self/status");
+            prepare(&req).expect("prepare")
+        })
+        .collect();
+    for result in spawn_all(prepared) {
+        let done = finish(result.expect("spawn"));
+        assert_eq!(
+            done.stdout.trim_end(),
+            format!("Cpus_allowed_list:\t{before}"),
+            "child's CPU set"
+        );
+    }
+    assert_eq!(own(), before, "the calling thread's CPU set");
+}

@@ -77,6 +77,7 @@ impl Daemon {
             }
         }
         self.fork_chunk(chunk);
+        sys::release_free_memory();
     }
 
     /// Fork the prepared spawns of `chunk` at once, then feed every outcome in order.
@@ -529,7 +530,7 @@ fn kill_error(result: Result<(), KillError>) -> Option<String> {
 }
 
 /// Most spawns prepared before they are forked together (see `spawn_run`).
-const SPAWN_CHUNK: usize = 64;
+const SPAWN_CHUNK: usize = 16;
 
 /// Descriptors kept free besides five per process not running: connections, a spawn's
 /// pipes before the child ends close, reopened logs.
