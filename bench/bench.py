@@ -607,6 +607,24 @@ def scenario_logging(impl, exe, args, base, mode, total, rep=0):
     return r
 
 
+def spawn_floor(args, runs=3):
+    """Median wall time of bench/spawnfloor.c starting `args.programs` copies of the
+    bench's program with posix_spawnp, one thread per CPU, nothing else: the machine's
+    floor under "daemon start → last spawn"."""
+    print(f"[bench] reference: posix_spawnp of {args.programs} `sleep` ({runs} runs)",
+          file=sys.stderr, flush=True)
+    times = []
+    for _ in range(runs):
+        out = subprocess.run([args.spawnfloor, str(args.programs)], capture_output=True,
+                             text=True, timeout=120)
+        if out.returncode != 0:
+            return {"error": out.stderr.strip() or f"exit {out.returncode}"}
+        n, threads, ms = out.stdout.split()
+        times.append(float(ms) / 1000)
+        time.sleep(0.3)
+    return {"threads": int(threads), "all_s": times, "median_s": sorted(times)[len(times) // 2]}
+
+
 def reference_cat(args, base, mode, total):
     """Wall time of `writer CHUNK TOTAL | cat > file`: the floor for the same bytes."""
     chunk = MIB if mode == "block" else LINE_LEN
@@ -679,7 +697,7 @@ def report(res, args):
     rows = []
     o, p = res.get("many", {}).get("ours", {}), res.get("many", {}).get("python", {})
     if o or p:
-        rows += report_many(o, p, args)
+        rows += report_many(o, p, args, res.get("many", {}).get("floor", {}))
     rows += report_log(res, args)
     lines = ["| scenario / metric | ours | python | ours/python | target | met |",
              "|---|---:|---:|---:|---|---|"]
@@ -688,7 +706,7 @@ def report(res, args):
     return "\n".join(lines)
 
 
-def report_many(o, p, args):
+def report_many(o, p, args, floor=None):
     rows = []
     n = args.programs
     tgt = args.startsecs + 0.050
@@ -700,6 +718,11 @@ def report_many(o, p, args):
     a, b = o.get("spawn_span_s"), p.get("spawn_span_s")
     rows.append((f"1 startup: first → last `spawned:` line (s, log timestamps)", fmt(a, 3), fmt(b, 3), ratio(a, b),
                  "", ""))
+    if floor and "median_s" in floor:
+        rows.append((f"1 startup: reference, bare posix_spawnp of {n} `sleep` from {floor['threads']} "
+                     f"threads, no pipes or logs (s, median of {len(floor['all_s'])}; bench/spawnfloor.c)",
+                     fmt(floor["median_s"], 3), "", "",
+                     f"floor of the span above; target leaves {0.050:.3f} s for start + span", ""))
     a, b = o.get("min_up_when_running_s"), p.get("min_up_when_running_s")
     na, nb = o.get("running_before_startsecs"), p.get("running_before_startsecs")
     rows.append((f"1 startup: least `spawned:` → `success:` of one program (s, log timestamps); "
@@ -813,6 +836,7 @@ def main():
     ap.add_argument("--ours", required=True, help="our supervisord binary")
     ap.add_argument("--python", required=True, help="Python supervisord 4.3 script")
     ap.add_argument("--writer", required=True, help="compiled bench/writer.c")
+    ap.add_argument("--spawnfloor", help="compiled bench/spawnfloor.c: scenario 1's floor (optional)")
     ap.add_argument("--programs", type=int, default=200)
     ap.add_argument("--startsecs", type=int, default=1)
     ap.add_argument("--stdout", choices=["auto", "file"], default="auto",
@@ -858,6 +882,9 @@ def main():
     t_begin = time.monotonic()
     try:
         if args.only in (None, "many"):
+            if args.spawnfloor:
+                res["many"]["floor"] = spawn_floor(args)
+                print("[bench]   " + json.dumps(res["many"]["floor"]), file=sys.stderr, flush=True)
             for impl in impls:
                 print(f"[bench] {impl}: {args.programs} programs (startup, RSS, idle)", file=sys.stderr, flush=True)
                 res["many"][impl] = scenario_many(impl, exes[impl], args, base)

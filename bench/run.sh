@@ -5,7 +5,7 @@
 #   bash bench/run.sh [bench.py flags...]      e.g. --idle 5 --line-mib 64 --keep
 #
 # Builds target/release/supervisord, makes sure target/py (Python supervisor 4.3.0) exists,
-# compiles bench/writer.c into a temp dir, then runs bench/bench.py and prints the table.
+# compiles bench/writer.c and bench/spawnfloor.c into a temp dir, then runs bench/bench.py and prints the table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -36,13 +36,14 @@ fi
 tmp=$(mktemp -d /tmp/svbench-bin.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 cc -O2 -o "$tmp/writer" bench/writer.c
+cc -O2 -pthread -o "$tmp/spawnfloor" bench/spawnfloor.c
 
 rev=$(git rev-parse --short HEAD 2>/dev/null || echo '?')
 git diff --quiet HEAD -- . ':!bench' 2>/dev/null || rev="$rev+uncommitted changes"
 echo "[bench] ours: $ours (${TARGET:-default target})" >&2
 echo "[bench] $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -sr), checkout $rev, loadavg $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 # bench.py cleans up its daemons and their children on SIGTERM/SIGINT/SIGHUP: forward them.
-"$pybin" bench/bench.py --ours "$ours" --python "$py" --writer "$tmp/writer" "$@" &
+"$pybin" bench/bench.py --ours "$ours" --python "$py" --writer "$tmp/writer" --spawnfloor "$tmp/spawnfloor" "$@" &
 child=$!
 trap 'kill -TERM "$child" 2>/dev/null' TERM INT HUP
 rc=0
