@@ -12,10 +12,15 @@
 # SANITIZER (default none) is cargo-fuzz's `-s`: the fuzzed crates deny `unsafe_code`, so
 # AddressSanitizer finds nothing there and costs 2-3x the executions (check.sh keeps it on).
 # Builds without it go to target/nosan/ so they do not evict check.sh's ASan build.
+# TRACE_COMPARES=no builds without LLVM's trace-compares instrumentation (cargo-fuzz
+# --no-trace-compares, into target/nosan-ntc/): coarser guidance for the mutator, but
+# core_trace spends more than half its time in the __sanitizer_cov_trace_*cmp* hooks
+# (~400 -> ~2000 exec/s).
 #
 #   fuzz/run.sh 3600 config_text core_trace       # an hour each
 #   RUNS=10000000 JOBS=2 fuzz/run.sh 7200         # 10M executions each, two at a time
 #   MAX_LEN=8192 fuzz/run.sh 60 http_request      # longer inputs
+#   RUNS=10000000 TRACE_COMPARES=no fuzz/run.sh 7200 core_trace
 set -euo pipefail
 cd "$(dirname "$0")"
 SECONDS_EACH=${1:-600}
@@ -27,7 +32,12 @@ LOGDIR=${LOGDIR:-/tmp}
 if [ $# -gt 0 ]; then targets="$*"; else targets=$(cargo +nightly fuzz list); fi
 SANITIZER=${SANITIZER:-none}
 if [ "$SANITIZER" = address ]; then tdir=target; else tdir=target/nosan; fi
-cargo +nightly fuzz build -s "$SANITIZER" --target-dir "$tdir"
+build_flags=()
+if [ "${TRACE_COMPARES:-yes}" = no ]; then
+  build_flags+=(--no-trace-compares)
+  tdir=$tdir-ntc
+fi
+cargo +nightly fuzz build -s "$SANITIZER" "${build_flags[@]}" --target-dir "$tdir"
 bin=$(mktemp -d /tmp/fuzz-bin.XXXXXX)
 for t in $targets; do
   cp "$tdir/x86_64-unknown-linux-gnu/release/$t" "$bin/$t"
