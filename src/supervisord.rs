@@ -15,7 +15,9 @@ use config::{LoadContext, MessageLevel};
 use std::ffi::OsString;
 use std::io::Write;
 use supervisor_core::LogLevel;
-use supervisor_io::{Daemon, DaemonError, DaemonOptions, MainLog, MainLogSettings, MainLogTarget, Outcome};
+use supervisor_io::{
+    Daemon, DaemonError, DaemonOptions, MainLog, MainLogSettings, MainLogTarget, Outcome,
+};
 
 /// The version `-v` prints (the Python package's).
 pub const VERSION: &str = "4.3.0";

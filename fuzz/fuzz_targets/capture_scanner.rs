@@ -25,7 +25,10 @@ fuzz_target!(|data: &[u8]| {
         if maxbytes == 0 {
             assert_eq!(
                 got,
-                vec![Segment::Output { bytes: chunk.to_vec(), captured: false }]
+                vec![Segment::Output {
+                    bytes: chunk.to_vec(),
+                    captured: false
+                }]
             );
         }
         segments.extend(got);

@@ -16,7 +16,12 @@ fuzz_target!(|data: &[u8]| {
     let mut at = 0;
     let mut step = 0;
     while at < rest.len() {
-        let size = 1 + usize::from(control.get(step % control.len().max(1)).copied().unwrap_or(7));
+        let size = 1 + usize::from(
+            control
+                .get(step % control.len().max(1))
+                .copied()
+                .unwrap_or(7),
+        );
         let end = (at + size).min(rest.len());
         let before = parser.state();
         if before == ListenerState::Ready && step % 2 == 0 {

@@ -254,12 +254,12 @@ pub fn normalise(text: &str, dir: &str, port: u16) -> String {
             }
         }
         line = rebuilt;
-        if let Some(j) = line.find("file: ") {
-            if let Some(k) = line[j..].find(" line: ").map(|k| j + k) {
-                let path = &line[j + 6..k];
-                let base = path.rsplit('/').next().unwrap_or(path).to_string();
-                line = format!("{}{}{}", &line[..j + 6], base, &line[k..]);
-            }
+        if let Some(j) = line.find("file: ")
+            && let Some(k) = line[j..].find(" line: ").map(|k| j + k)
+        {
+            let path = &line[j + 6..k];
+            let base = path.rsplit('/').next().unwrap_or(path).to_string();
+            line = format!("{}{}{}", &line[..j + 6], base, &line[k..]);
         }
         if line.starts_with("For help, use ") && line.ends_with(" -h") {
             line = "For help, use supervisorctl -h".into();

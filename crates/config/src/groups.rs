@@ -188,9 +188,9 @@ pub(crate) fn groups_from_document(
                 match u32::try_from(n) {
                     Ok(n) if n >= 1 => Some(n),
                     _ => {
-                        return Err(got.error(format!(
-                            "[{section}] section sets invalid max_retry ({n})"
-                        )));
+                        return Err(
+                            got.error(format!("[{section}] section sets invalid max_retry ({n})"))
+                        );
                     }
                 }
             }

@@ -12,8 +12,8 @@ use crate::groups::{groups_from_document, spec_is};
 use crate::ini::{IniDocument, decode_utf8};
 use crate::kvpairs::parse_key_value_pairs;
 use crate::model::{
-    DEFAULT_EVENT_DRAIN_SECS,
-    Config, Environment, MainLogFile, Message, MessageLevel, RpcInterface, SupervisordOptions,
+    Config, DEFAULT_EVENT_DRAIN_SECS, Environment, MainLogFile, Message, MessageLevel,
+    RpcInterface, SupervisordOptions,
 };
 use crate::paths;
 use crate::programs::SectionEnv;

@@ -505,6 +505,7 @@ fn truthy(v: &Value) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod fault_text_tests {
     use super::*;
 

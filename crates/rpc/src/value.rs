@@ -85,7 +85,11 @@ impl Value {
                 out.push_str("</string></value>\n");
             }
             Value::Double(d) => {
-                let _ = writeln!(out, "<value><double>{}</double></value>", supervisor_core::pyrepr::repr_float(*d));
+                let _ = writeln!(
+                    out,
+                    "<value><double>{}</double></value>",
+                    supervisor_core::pyrepr::repr_float(*d)
+                );
             }
             Value::DateTime(t) => {
                 out.push_str("<value><dateTime.iso8601>");

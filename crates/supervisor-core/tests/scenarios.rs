@@ -32,8 +32,8 @@ mod scenarios {
     mod remove_listener_group_with_event_in_flight;
     mod running_exit_expected_or_not;
     mod shutdown_order;
-    mod spawned_lines_before_success_lines;
     mod shutdown_waits_for_buffered_events;
+    mod spawned_lines_before_success_lines;
     mod start_request_faults;
     mod starting_to_running_after_startsecs;
     mod startsecs_counts_from_each_fork;

@@ -344,8 +344,12 @@ pub(crate) fn fork_exec_all(plans: &[ChildPlan<'_>]) -> Vec<Result<i32, Errno>> 
     };
     let mut old = SigSet::empty();
     // Helpers inherit this mask: no signal handler of the daemon runs in them.
-    let masked =
-        pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&SigSet::all()), Some(&mut old)).is_ok();
+    let masked = pthread_sigmask(
+        SigmaskHow::SIG_SETMASK,
+        Some(&SigSet::all()),
+        Some(&mut old),
+    )
+    .is_ok();
     std::thread::scope(|scope| {
         let (own, others) = stacks.split_first_mut().expect("workers >= 2");
         for (n, stack) in others.iter_mut().enumerate() {

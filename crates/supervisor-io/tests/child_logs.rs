@@ -185,5 +185,9 @@ fn clear_process_logs_empties_the_file() {
     // 4.3 logs `reopening log file` into the removed file: the new one starts without it
     let main = d.path("main.log");
     assert!(main.exists(), "the main log is reopened at once");
-    assert!(!std::fs::read_to_string(&main).expect("read").contains("reopening log file"));
+    assert!(
+        !std::fs::read_to_string(&main)
+            .expect("read")
+            .contains("reopening log file")
+    );
 }

@@ -11,8 +11,7 @@ use crate::harness::{finish, own_children, request};
 
 /// Prints its name on stdout and stderr, then lists its descriptors (`exec ls`: the
 /// listing is the child's own table; `ls` adds 3, its directory stream).
-const SCRIPT: &str =
-    "sh -c 'echo out-$SUPERVISOR_PROCESS_NAME; echo err-$SUPERVISOR_PROCESS_NAME >&2; exec ls -1 /proc/self/fd'";
+const SCRIPT: &str = "sh -c 'echo out-$SUPERVISOR_PROCESS_NAME; echo err-$SUPERVISOR_PROCESS_NAME >&2; exec ls -1 /proc/self/fd'";
 
 #[test]
 fn many_children_come_back_in_order_with_their_own_streams() {
@@ -67,7 +66,11 @@ fn an_exec_failure_in_a_batch_is_that_childs_alone() {
     );
     for i in [0, 1, 3, 4] {
         assert_eq!(results[i].status, ExitStatus::Code(0), "{i}");
-        assert!(results[i].stdout.starts_with("out-ok"), "{}", results[i].stdout);
+        assert!(
+            results[i].stdout.starts_with("out-ok"),
+            "{}",
+            results[i].stdout
+        );
     }
 }
 
@@ -83,7 +86,10 @@ fn children_and_caller_keep_their_cpu_set() {
     let _children = own_children();
     let prepared = (0..8)
         .map(|i| {
-            let req = request(&format!("cpu{i}"), "grep Cpus_allowed_list /proc/self/status");
+            let req = request(
+                &format!("cpu{i}"),
+                "grep Cpus_allowed_list /proc/self/status",
+            );
             prepare(&req).expect("prepare")
         })
         .collect();

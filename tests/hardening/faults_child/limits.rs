@@ -316,7 +316,10 @@ fn an_exited_program_keeps_no_log_open() {
             Ok(())
         }
     });
-    assert!(holds_file(d.pid(), &stay), "a running program's log stays open");
+    assert!(
+        holds_file(d.pid(), &stay),
+        "a running program's log stays open"
+    );
     d.start_or_stop("supervisor.startProcess", "once");
     d.wait_state("once", "EXITED");
     poll(DEADLINE, Duration::from_millis(20), || {

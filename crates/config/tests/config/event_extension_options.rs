@@ -17,9 +17,16 @@ fn listener_kind(extra: &str) -> Result<GroupKind, String> {
 fn defaults_keep_four_three_behaviour() {
     let (dir, path) = conf(LISTENER);
     let loaded = load(&path, &ctx(dir.path())).expect("loads");
-    assert_eq!(loaded.config.supervisord.event_drain_secs, DEFAULT_EVENT_DRAIN_SECS);
+    assert_eq!(
+        loaded.config.supervisord.event_drain_secs,
+        DEFAULT_EVENT_DRAIN_SECS
+    );
     match &loaded.config.groups[0].kind {
-        GroupKind::EventListener { max_retry, monitor_interval, .. } => {
+        GroupKind::EventListener {
+            max_retry,
+            monitor_interval,
+            ..
+        } => {
             assert_eq!(*max_retry, None, "retry forever, as 4.3");
             assert_eq!(*monitor_interval, 60);
         }
@@ -30,7 +37,11 @@ fn defaults_keep_four_three_behaviour() {
 #[test]
 fn max_retry_and_monitor_interval_are_read() {
     match listener_kind("max_retry=3\nmonitor_interval=5\n").expect("loads") {
-        GroupKind::EventListener { max_retry, monitor_interval, .. } => {
+        GroupKind::EventListener {
+            max_retry,
+            monitor_interval,
+            ..
+        } => {
             assert_eq!((max_retry, monitor_interval), (Some(3), 5));
         }
         other => panic!("not a listener pool: {other:?}"),
@@ -40,14 +51,26 @@ fn max_retry_and_monitor_interval_are_read() {
 #[test]
 fn invalid_values_are_rejected_with_section_and_value() {
     let err = listener_kind("max_retry=0\n").expect_err("0 is not a retry limit");
-    assert!(err.starts_with("[eventlistener:l] section sets invalid max_retry (0)"), "{err}");
+    assert!(
+        err.starts_with("[eventlistener:l] section sets invalid max_retry (0)"),
+        "{err}"
+    );
     let err = listener_kind("monitor_interval=0\n").expect_err("0 s interval");
-    assert!(err.starts_with("[eventlistener:l] section sets invalid monitor_interval (0)"), "{err}");
+    assert!(
+        err.starts_with("[eventlistener:l] section sets invalid monitor_interval (0)"),
+        "{err}"
+    );
     let err = listener_kind("max_retry=lots\n").expect_err("not an int");
-    assert!(err.contains("invalid literal for int() with base 10: 'lots'"), "{err}");
+    assert!(
+        err.contains("invalid literal for int() with base 10: 'lots'"),
+        "{err}"
+    );
     let (dir, path) = conf("[supervisord]\nevent_drain_secs=-1\n");
     let err = load(&path, &ctx(dir.path())).expect_err("negative drain");
-    assert!(err.message().starts_with("[supervisord] section sets invalid event_drain_secs (-1)"));
+    assert!(
+        err.message()
+            .starts_with("[supervisord] section sets invalid event_drain_secs (-1)")
+    );
 }
 
 #[test]

@@ -26,7 +26,9 @@ fn every_spawned_line_of_a_pass_comes_before_any_success_line() {
     let kinds: Vec<&str> = lines.iter().map(|l| &l[..8]).collect();
     assert_eq!(
         kinds,
-        ["spawned:", "spawned:", "spawned:", "success:", "success:", "success:"],
+        [
+            "spawned:", "spawned:", "spawned:", "success:", "success:", "success:"
+        ],
         "{}",
         sim.trace_text()
     );

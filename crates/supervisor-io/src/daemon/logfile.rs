@@ -203,7 +203,6 @@ impl LogFile {
     }
 }
 
-
 fn open_target(path: &Path, mode: CreateMode, truncate: bool) -> Result<Opened, Error> {
     let file = OpenOptions::new()
         .append(true)
