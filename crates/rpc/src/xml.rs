@@ -10,7 +10,10 @@
 //!
 //! What makes Python's parser raise (malformed XML, a bad `<int>`, an `<array>` without
 //! `<data>`, a member without name and value) is an [`XmlError`]: the server answers
-//! HTTP 400, as 4.3 does. A `<!DOCTYPE>` is refused too (no entity expansion).
+//! HTTP 400, as 4.3 does. A `<!DOCTYPE>` is refused too (no entity expansion). So is a
+//! character XML 1.0 does not allow (a control character other than tab, newline and
+//! carriage return, U+FFFE, U+FFFF), raw or as a character reference: expat refuses the
+//! document ("not well-formed (invalid token)", "reference to invalid character number").
 
 use crate::auth::base64_decode;
 use crate::value::Value;
@@ -40,6 +43,12 @@ pub fn parse_method_call(body: &[u8]) -> Result<MethodCall, XmlError> {
     let Ok(text) = std::str::from_utf8(body) else {
         return err("request body is not UTF-8");
     };
+    if let Some(c) = text.chars().find(|&c| !is_xml_char(c)) {
+        return err(format!(
+            "not well-formed (invalid token): U+{:04X}",
+            u32::from(c)
+        ));
+    }
     let root = parse_document(text)?;
     let mut call = MethodCall {
         method: None,
@@ -334,6 +343,11 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// XML 1.0's `Char` production: what may appear in a document, raw or referenced.
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
 fn unescape(s: &str) -> Result<String, XmlError> {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
@@ -359,8 +373,11 @@ fn unescape(s: &str) -> Result<String, XmlError> {
                     None
                 };
                 match code.and_then(char::from_u32) {
-                    Some(c) if c != '\0' => c,
-                    _ => return err(format!("undefined entity &{name};")),
+                    Some(c) if is_xml_char(c) => c,
+                    Some(_) => {
+                        return err(format!("reference to invalid character number &{name};"));
+                    }
+                    None => return err(format!("undefined entity &{name};")),
                 }
             }
         };
