@@ -341,10 +341,6 @@ fn supervisor_call(name: &str, p: &[Value]) -> Result<Call, Fault> {
         [n] => string(n),
         _ => Err(incorrect()),
     };
-    let two = |p: &[Value]| match p {
-        [a, b] => Ok((string(a)?, string(b)?)),
-        _ => Err(incorrect()),
-    };
     match name {
         "getAPIVersion" | "getVersion" => none(p, Call::GetApiVersion),
         "getSupervisorVersion" => none(p, Call::GetSupervisorVersion),
@@ -414,9 +410,14 @@ fn supervisor_call(name: &str, p: &[Value]) -> Result<Call, Fault> {
             }),
             _ => Err(incorrect()),
         },
-        "sendRemoteCommEvent" => {
-            two(p).map(|(kind, data)| Call::SendRemoteCommEvent { kind, data })
-        }
+        // 4.3 formats both into the payload with `%s`: any value is taken, as its `str`.
+        "sendRemoteCommEvent" => match p {
+            [kind, data] => Ok(Call::SendRemoteCommEvent {
+                kind: py_str(kind).unwrap_or_else(|| "None".to_string()),
+                data: py_str(data).unwrap_or_else(|| "None".to_string()),
+            }),
+            _ => Err(incorrect()),
+        },
         "clearFatal" => none(p, Call::ClearFatal),
         "getFatalReasons" => none(p, Call::GetFatalReasons),
         "queryMonitor" => one(p).map(Call::QueryMonitor),

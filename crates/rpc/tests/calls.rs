@@ -168,3 +168,40 @@ fn multicall_items() {
         Ok(Call::GetProcessInfo("p".into()))
     );
 }
+
+/// Recorded from supervisord 4.3.0: sendRemoteCommEvent formats both arguments into the
+/// payload with `%s`, so a value of any type is taken, as Python's `str` of it
+/// (`sendRemoteCommEvent(1, True)` → `type:1\nTrue`).
+#[test]
+fn remote_comm_event_takes_any_value_as_its_python_str() {
+    let sent =
+        |kind: Value, data: Value| parse_call(NS, "supervisor.sendRemoteCommEvent", &[kind, data]);
+    assert_eq!(
+        sent(Value::Int(1), Value::Bool(true)),
+        Ok(Call::SendRemoteCommEvent {
+            kind: "1".into(),
+            data: "True".into()
+        })
+    );
+    assert_eq!(
+        sent(
+            Value::Array(vec![Value::str("a"), Value::Int(2)]),
+            Value::Nil
+        ),
+        Ok(Call::SendRemoteCommEvent {
+            kind: "['a', 2]".into(),
+            data: "None".into()
+        })
+    );
+    assert_eq!(
+        sent(Value::str("t\u{e9}"), Value::Double(1.5)),
+        Ok(Call::SendRemoteCommEvent {
+            kind: "t\u{e9}".into(),
+            data: "1.5".into()
+        })
+    );
+    assert_eq!(
+        code("supervisor.sendRemoteCommEvent", &[Value::str("t")]),
+        Some(FaultCode::IncorrectParameters)
+    );
+}
