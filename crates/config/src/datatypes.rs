@@ -246,28 +246,71 @@ pub fn inet_address(v: &str) -> Result<(String, u16), String> {
     Ok((if host == "*" { String::new() } else { host }, port))
 }
 
-/// `url(v)` as `urlparse` sees it: a scheme and a netloc or path.
+/// `url(v)` as `urlparse` sees it: a scheme and a netloc or path. 4.3 parses
+/// `v.replace('unix://', 'http://', 1).strip()`, and `urlsplit`'s own errors come through
+/// as the message: a bracket without its pair in the netloc (`Invalid IPv6 URL`), a
+/// bracketed host that is not an IPv6 address.
 pub fn url(v: &str) -> Result<String, String> {
     let bad = || format!("value {} is not a URL", repr_str(v));
-    let colon = v.find(':').ok_or_else(bad)?;
-    let scheme = &v[..colon];
-    let valid_scheme = scheme
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
-    let rest = &v[colon + 1..];
-    let rest = &rest[..rest.find(['?', '#']).unwrap_or(rest.len())];
+    let uri = v.replacen("unix://", "http://", 1);
+    let uri = uri.trim();
+    let (scheme, rest) = match uri.find(':') {
+        Some(i) if i > 0 && is_scheme(&uri[..i]) => (&uri[..i], &uri[i + 1..]),
+        _ => ("", uri),
+    };
     let (netloc, path) = match rest.strip_prefix("//") {
-        Some(after) => after.split_at(after.find('/').unwrap_or(after.len())),
+        Some(after) => after.split_at(after.find(['/', '?', '#']).unwrap_or(after.len())),
         None => ("", rest),
     };
-    if !valid_scheme || (netloc.is_empty() && path.is_empty()) {
+    check_netloc_brackets(netloc)?;
+    let path = &path[..path.find(['?', '#']).unwrap_or(path.len())];
+    if scheme.is_empty() || (netloc.is_empty() && path.is_empty()) {
         return Err(bad());
     }
     Ok(v.to_string())
+}
+
+/// `urlsplit`'s scheme: an ASCII letter, then letters, digits, `+`, `-`, `.`.
+fn is_scheme(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+}
+
+/// `urlsplit`'s checks of a netloc's brackets (Python 3.11).
+fn check_netloc_brackets(netloc: &str) -> Result<(), String> {
+    match (netloc.contains('['), netloc.contains(']')) {
+        (false, false) => Ok(()),
+        (true, true) => {
+            let host = netloc
+                .split_once('[')
+                .map_or("", |(_, r)| r.split_once(']').map_or(r, |(h, _)| h));
+            if let Some(future) = host.strip_prefix('v') {
+                // IPvFuture: v<hex>.<anything>
+                let ok = future.split_once('.').is_some_and(|(hex, tail)| {
+                    !hex.is_empty()
+                        && hex.chars().all(|c| c.is_ascii_hexdigit())
+                        && !tail.is_empty()
+                });
+                return if ok {
+                    Ok(())
+                } else {
+                    Err("IPvFuture address is invalid".to_string())
+                };
+            }
+            if host.parse::<std::net::Ipv6Addr>().is_ok() {
+                Ok(())
+            } else if host.parse::<std::net::Ipv4Addr>().is_ok() {
+                Err("An IPv4 address cannot be in brackets".to_string())
+            } else {
+                Err(format!(
+                    "{} does not appear to be an IPv4 or IPv6 address",
+                    repr_str(host)
+                ))
+            }
+        }
+        _ => Err("Invalid IPv6 URL".to_string()),
+    }
 }
 
 /// `name_to_uid(v)`: a user name or a numeric uid that exists.
@@ -495,5 +538,29 @@ mod tests {
         );
         assert_eq!(url("http://x"), Ok("http://x".into()));
         assert_eq!(url("x"), Err("value 'x' is not a URL".into()));
+        // Recorded from supervisor 4.3.0's datatypes.url on Python 3.11.
+        assert_eq!(url("http://[::1"), Err("Invalid IPv6 URL".into()));
+        assert_eq!(url("http://::1]"), Err("Invalid IPv6 URL".into()));
+        assert_eq!(url("unix://[x"), Err("Invalid IPv6 URL".into()));
+        assert_eq!(
+            url("http://[foo]"),
+            Err("'foo' does not appear to be an IPv4 or IPv6 address".into())
+        );
+        assert_eq!(
+            url("http://[1.2.3.4]:5"),
+            Err("An IPv4 address cannot be in brackets".into())
+        );
+        assert_eq!(
+            url("http://[vz.x]"),
+            Err("IPvFuture address is invalid".into())
+        );
+        assert_eq!(url("http://[::1]:5"), Ok("http://[::1]:5".into()));
+        assert_eq!(url("http://[v1.x]"), Ok("http://[v1.x]".into()));
+        assert_eq!(url(" http://h "), Ok(" http://h ".into()));
+        assert_eq!(
+            url("http://h/[x"),
+            Ok("http://h/[x".into()),
+            "a bracket in the path"
+        );
     }
 }

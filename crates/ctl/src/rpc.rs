@@ -80,7 +80,7 @@ pub fn fault_str(code: i32, string: &str) -> String {
 #[derive(Debug, Clone)]
 pub struct Client {
     serverurl: String,
-    endpoint: Result<Endpoint, String>,
+    endpoint: Result<Endpoint, crate::url::UrlError>,
     auth: Option<String>,
 }
 
@@ -93,7 +93,7 @@ impl Client {
         };
         Client {
             serverurl: serverurl.to_string(),
-            endpoint: Endpoint::parse(serverurl).map_err(|e| e.to_string()),
+            endpoint: Endpoint::parse(serverurl),
             auth,
         }
     }
@@ -105,13 +105,9 @@ impl Client {
 
     /// Call `method` with `params`.
     pub fn call(&self, method: &str, params: Vec<Value>) -> Result<Value, CallError> {
-        let endpoint = self.endpoint.as_ref().map_err(|msg| {
-            CallError::Other(PyException::new(
-                "ValueError",
-                msg.clone(),
-                "supervisor/xmlrpc.py",
-                505,
-            ))
+        let endpoint = self.endpoint.as_ref().map_err(|e| {
+            let (file, line) = e.origin();
+            CallError::Other(PyException::new("ValueError", e.to_string(), file, line))
         })?;
         let call = dxr::MethodCall {
             name: method.into(),

@@ -21,9 +21,24 @@ pub enum UrlError {
     /// Neither `http://` nor `unix://`.
     #[error("Unknown protocol for serverurl {0}")]
     UnknownProtocol(String),
-    /// `http://host:port` with a port that is not a number in 0..=65535.
+    /// `http://host:port` with a port that is not ASCII digits.
     #[error("Port could not be cast to integer value as {0}")]
     BadPort(String),
+    /// `http://host:port` with a port above 65535.
+    #[error("Port out of range 0-65535")]
+    PortRange,
+}
+
+impl UrlError {
+    /// Where Python 3.11 raises it (the file and line 4.3's report names): `urlparse`'s
+    /// `port` property, or the transport.
+    pub fn origin(&self) -> (&'static str, u32) {
+        match self {
+            UrlError::UnknownProtocol(_) => ("supervisor/xmlrpc.py", 505),
+            UrlError::BadPort(_) => ("urllib/parse.py", 182),
+            UrlError::PortRange => ("urllib/parse.py", 184),
+        }
+    }
 }
 
 impl Endpoint {
@@ -46,9 +61,10 @@ impl Endpoint {
             };
             let port = match port {
                 None | Some("") => 80,
-                Some(p) => p
-                    .parse::<u16>()
-                    .map_err(|_| UrlError::BadPort(crate::text::repr(p)))?,
+                Some(p) if !p.bytes().all(|b| b.is_ascii_digit()) => {
+                    return Err(UrlError::BadPort(crate::text::repr(p)));
+                }
+                Some(p) => p.parse::<u16>().map_err(|_| UrlError::PortRange)?,
             };
             Ok(Endpoint::Tcp {
                 host: host.to_lowercase(),
@@ -96,7 +112,19 @@ mod tests {
             Ok(Endpoint::Unix("/tmp/x.sock".into()))
         );
         assert!(Endpoint::parse("ftp://x").is_err());
-        assert!(Endpoint::parse("http://h:99999").is_err());
+        // Python 3.11's urlparse(...).port
+        assert_eq!(Endpoint::parse("http://h:99999"), Err(UrlError::PortRange));
+        assert_eq!(
+            Endpoint::parse("http://h:000000000000000000080"),
+            Ok(Endpoint::Tcp {
+                host: "h".into(),
+                port: 80
+            })
+        );
+        assert_eq!(
+            Endpoint::parse("http://h:+5").map_err(|e| e.to_string()),
+            Err("Port could not be cast to integer value as '+5'".into())
+        );
         assert_eq!(
             Endpoint::parse("http://[::1]:5"),
             Ok(Endpoint::Tcp {
