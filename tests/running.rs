@@ -33,6 +33,29 @@ fn example_config_supervises_its_programs() {
     }
     let pid = read(&pidfile);
     assert_eq!(pid, format!("{}\n", daemon.child.id()));
+    // supervisorctl -c <the example> status, as its header comment says
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_supervisorctl"))
+        .arg("-c")
+        .arg(&conf)
+        .arg("status")
+        .output()
+        .expect("run supervisorctl");
+    let out = String::from_utf8_lossy(&status.stdout);
+    assert_eq!(status.status.code(), Some(0), "{out}");
+    for name in [
+        "sleeper",
+        "ticker",
+        "worker:worker_00",
+        "worker:worker_01",
+        "pair:alpha",
+        "pair:beta",
+    ] {
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with(&format!("{name} ")) && l.contains("RUNNING")),
+            "{name}: {out}"
+        );
+    }
     wait_until(
         &dir.path().join("run/ticker.log"),
         |t| t.lines().filter(|l| l.starts_with("tick ")).count() >= 2,
