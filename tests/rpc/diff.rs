@@ -78,12 +78,6 @@ pub const ALLOWED: &[Allowed] = &[
     deliberate("xmlrpc_diff.py info", "getProcessInfo int", WRONG_TYPES),
     deliberate("xmlrpc_diff.py start_stop", "start int name", WRONG_TYPES),
     deliberate(
-        "xmlrpc_diff.py introspection",
-        "methodHelp int",
-        WRONG_TYPES,
-    ),
-    deliberate("xmlrpc_diff.py reload", "add int", WRONG_TYPES),
-    deliberate(
         "xmlrpc_diff.py multicall",
         "multicall not a list",
         WRONG_TYPES,

@@ -281,6 +281,10 @@ pub fn multicall_item(ns: Namespaces, item: &Value) -> Result<Call, Fault> {
 fn system_call(name: &str, p: &[Value]) -> Result<Call, Fault> {
     Ok(match (name, p) {
         ("listMethods", []) => Call::ListMethods,
+        // 4.3 looks the name up among the method names: anything else is not found.
+        ("methodHelp" | "methodSignature", [n]) if !matches!(n, Value::String(_)) => {
+            return Err(Fault::bare(FaultCode::SignatureUnsupported));
+        }
         ("methodHelp", [n]) => Call::MethodHelp(string(n)?),
         ("methodSignature", [n]) => Call::MethodSignature(string(n)?),
         ("multicall", [Value::Array(calls)]) => Call::Multicall(calls.clone()),
@@ -341,6 +345,22 @@ fn supervisor_call(name: &str, p: &[Value]) -> Result<Call, Fault> {
         [n] => string(n),
         _ => Err(incorrect()),
     };
+    // A group name 4.3 looks up in a dict of group names (or a list of group configs): a
+    // value that is no string is simply not found, `BAD_NAME: <str(value)>`.
+    let group = |n: &Value| match n {
+        Value::String(s) => Ok(s.clone()),
+        other => Err(match py_str(other) {
+            Some(text) => Fault::new(FaultCode::BadName, text),
+            None => Fault::bare(FaultCode::BadName),
+        }),
+    };
+    let group_wait = |p: &[Value]| -> Result<(String, bool), Fault> {
+        match p {
+            [n] => Ok((group(n)?, true)),
+            [n, w] => Ok((group(n)?, truthy(w))),
+            _ => Err(incorrect()),
+        }
+    };
     match name {
         "getAPIVersion" | "getVersion" => none(p, Call::GetApiVersion),
         "getSupervisorVersion" => none(p, Call::GetSupervisorVersion),
@@ -358,16 +378,22 @@ fn supervisor_call(name: &str, p: &[Value]) -> Result<Call, Fault> {
         "shutdown" => none(p, Call::Shutdown),
         "restart" => none(p, Call::Restart),
         "reloadConfig" => none(p, Call::ReloadConfig),
-        "addProcessGroup" => one(p).map(Call::AddProcessGroup),
-        "removeProcessGroup" => one(p).map(Call::RemoveProcessGroup),
+        "addProcessGroup" => match p {
+            [n] => group(n).map(Call::AddProcessGroup),
+            _ => Err(incorrect()),
+        },
+        "removeProcessGroup" => match p {
+            [n] => group(n).map(Call::RemoveProcessGroup),
+            _ => Err(incorrect()),
+        },
         "startProcess" => named_wait(p).map(|(name, wait)| Call::StartProcess { name, wait }),
         "startProcessGroup" => {
-            named_wait(p).map(|(name, wait)| Call::StartProcessGroup { name, wait })
+            group_wait(p).map(|(name, wait)| Call::StartProcessGroup { name, wait })
         }
         "startAllProcesses" => wait(p).map(|wait| Call::StartAllProcesses { wait }),
         "stopProcess" => named_wait(p).map(|(name, wait)| Call::StopProcess { name, wait }),
         "stopProcessGroup" => {
-            named_wait(p).map(|(name, wait)| Call::StopProcessGroup { name, wait })
+            group_wait(p).map(|(name, wait)| Call::StopProcessGroup { name, wait })
         }
         "stopAllProcesses" => wait(p).map(|wait| Call::StopAllProcesses { wait }),
         "signalProcess" => match p {

@@ -205,3 +205,46 @@ fn remote_comm_event_takes_any_value_as_its_python_str() {
         Some(FaultCode::IncorrectParameters)
     );
 }
+
+/// Recorded from supervisord 4.3.0: a group name that is no string is not found
+/// (`startProcessGroup(3)` → `BAD_NAME: 3`), and neither is a method name
+/// (`methodHelp(1)` → `SIGNATURE_UNSUPPORTED`).
+#[test]
+fn names_that_are_no_strings_are_not_found() {
+    let fault = |method: &str, params: &[Value]| {
+        parse_call(NS, method, params)
+            .err()
+            .map(|f| (f.code, f.to_string()))
+    };
+    for (method, params) in [
+        ("supervisor.startProcessGroup", vec![Value::Int(3)]),
+        (
+            "supervisor.stopProcessGroup",
+            vec![Value::Int(3), Value::Bool(false)],
+        ),
+        ("supervisor.addProcessGroup", vec![Value::Int(3)]),
+        ("supervisor.removeProcessGroup", vec![Value::Int(3)]),
+    ] {
+        assert_eq!(
+            fault(method, &params),
+            Some((FaultCode::BadName, "BAD_NAME: 3".to_string())),
+            "{method}"
+        );
+    }
+    assert_eq!(
+        fault("supervisor.addProcessGroup", &[Value::Nil]),
+        Some((FaultCode::BadName, "BAD_NAME".to_string()))
+    );
+    assert_eq!(
+        code("system.methodHelp", &[Value::Int(1)]),
+        Some(FaultCode::SignatureUnsupported)
+    );
+    assert_eq!(
+        code("system.methodSignature", &[Value::Array(vec![])]),
+        Some(FaultCode::SignatureUnsupported)
+    );
+    assert_eq!(
+        code("supervisor.startProcessGroup", &[]),
+        Some(FaultCode::IncorrectParameters)
+    );
+}
