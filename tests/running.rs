@@ -303,3 +303,35 @@ fn an_unwritable_pidfile_is_logged_not_fatal() {
     daemon.signal(Signal::SIGTERM);
     assert_eq!(daemon.wait_exit(), Some(0));
 }
+
+/// A program starts with an empty signal mask and supervisord 4.3's dispositions:
+/// SIGPIPE and SIGXFSZ ignored (CPython's, inherited by every child of 4.3: observed
+/// `SigIgn: 0000000001001000`), nothing caught — not the daemon's own handlers.
+#[test]
+fn a_program_starts_with_supervisord_4_3_signal_state() {
+    let dir = tempdir();
+    let out = dir.path().join("status.out");
+    let programs = format!(
+        "[program:status]\ncommand=cat /proc/self/status\nstartsecs=0\nautorestart=false\n\
+         stdout_logfile={}\n",
+        out.display()
+    );
+    let conf = write(dir.path(), "s.conf", &config_text(dir.path(), &programs));
+    let log = dir.path().join("supervisord.log");
+    let mut daemon = Running::start(dir.path(), &conf, &log, &[]);
+    daemon.wait_log("exited: status (exit status 0; expected)");
+    let status = read(&out);
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}:")))
+            .map(str::trim)
+            .unwrap_or_else(|| panic!("{name} in {status}"))
+            .to_owned()
+    };
+    assert_eq!(field("SigBlk"), "0000000000000000");
+    assert_eq!(field("SigIgn"), "0000000001001000");
+    assert_eq!(field("SigCgt"), "0000000000000000");
+    daemon.signal(Signal::SIGTERM);
+    assert_eq!(daemon.wait_exit(), Some(0));
+}

@@ -111,4 +111,4 @@ pub use mainlog::{MainLog, MainLogError, MainLogSettings, MainLogTarget};
 pub use output::{READ_CHUNK, ReadOutcome, WriteOutcome, read_chunk, write_some};
 pub use reap::{ExitStatus, Reap, ReapError, Reaped, reap};
 pub use signals::SelfPipe;
-pub use spawn::{SpawnError, SpawnRequest, Spawned, Stderr, Stdin, spawn};
+pub use spawn::{ChildSignals, SpawnError, SpawnRequest, Spawned, Stderr, Stdin, spawn};

@@ -55,7 +55,8 @@ impl SelfPipe {
     /// Catch [`HANDLED`] into a new self-pipe and ignore [`IGNORED`]: supervisord runs
     /// under CPython, which ignores SIGPIPE and SIGXFSZ at startup, so a write to a dead
     /// child's stdin fails with EPIPE and a log past `RLIMIT_FSIZE` with EFBIG instead
-    /// of killing the daemon. (Children get both back at their default in `spawn`.)
+    /// of killing the daemon. (Children keep both ignored, as 4.3's do:
+    /// [`crate::spawn::ChildSignals`].)
     pub fn install() -> Result<SelfPipe, InstallError> {
         let (read, write) = nix::unistd::pipe2(OFlag::O_CLOEXEC | OFlag::O_NONBLOCK)?;
         if !sys::claim_self_pipe(write.as_fd()) {

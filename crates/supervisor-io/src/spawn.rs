@@ -73,6 +73,23 @@ pub struct SpawnRequest<'a> {
     pub stdin: Stdin<'a>,
     /// fd 2.
     pub stderr: Stderr,
+    /// The signal dispositions the child starts with.
+    pub signals: ChildSignals,
+}
+
+/// The signal dispositions a child starts with (its mask is always empty).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ChildSignals {
+    /// As under supervisord 4.3: SIGPIPE and SIGXFSZ ignored, every other signal at its
+    /// default. CPython ignores both at startup and supervisord `execve`s without
+    /// restoring them, so every program run by 4.3 has inherited them ignored (observed:
+    /// `SigIgn: 0000000001001000` in a child of supervisord 4.3.0). A program that never
+    /// handles SIGPIPE (a server writing to a client that went away) gets EPIPE there
+    /// instead of dying, and keeps doing so after switching daemons.
+    #[default]
+    AsSupervisord,
+    /// Every disposition at its default.
+    Default,
 }
 
 impl<'a> SpawnRequest<'a> {
@@ -91,6 +108,7 @@ impl<'a> SpawnRequest<'a> {
             uid: None,
             stdin: Stdin::Pipe,
             stderr: Stderr::Pipe,
+            signals: ChildSignals::AsSupervisord,
         }
     }
 }
@@ -194,6 +212,7 @@ pub struct Prepared {
     exec_prefix: String,
     umask: Option<u32>,
     fd_limit: i32,
+    signals: ChildSignals,
 }
 
 impl std::fmt::Debug for Prepared {
@@ -282,6 +301,7 @@ pub fn prepare(request: &SpawnRequest<'_>) -> Result<Prepared, SpawnError> {
         exec_prefix,
         umask: request.umask,
         fd_limit,
+        signals: request.signals,
     })
 }
 
@@ -325,6 +345,7 @@ impl Prepared {
             envp: &self.envp_p,
             exec_prefix: self.exec_prefix.as_bytes(),
             fd_limit: self.fd_limit,
+            ignore_pipe_signals: self.signals == ChildSignals::AsSupervisord,
         }
     }
 

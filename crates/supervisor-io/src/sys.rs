@@ -56,6 +56,9 @@ pub(crate) struct ChildPlan<'a> {
     pub exec_prefix: &'a [u8],
     /// Upper bound for the close loop when `close_range` is unavailable.
     pub fd_limit: c_int,
+    /// Leave SIGPIPE and SIGXFSZ ignored, as supervisord 4.3's children inherit them
+    /// ([`crate::spawn::ChildSignals::AsSupervisord`]).
+    pub ignore_pipe_signals: bool,
 }
 
 const NOT_SPAWNED: &[u8] = b"supervisor: child process was not spawned\n";
@@ -438,7 +441,9 @@ extern "C" fn clone_child(args: *mut libc::c_void) -> c_int {
 }
 
 /// The child between `fork` and `execve`, in supervisord's order (`_spawn_as_child`),
-/// preceded by the signal reset that Python leaves out.
+/// preceded by a signal reset: every disposition to default (the daemon's handlers, a
+/// launcher's leftovers), then SIGPIPE and SIGXFSZ ignored again as 4.3's children have
+/// them (unless `ChildSignals::Default`), and an empty mask.
 fn child(args: &CloneArgs<'_, '_>) -> ! {
     let plan = args.plan;
     // SAFETY: only raw system calls (rt_sigaction, sigprocmask, setpgid, dup2, close,
@@ -458,6 +463,12 @@ fn child(args: &CloneArgs<'_, '_>) -> ! {
                 std::ptr::null_mut::<u64>(),
                 8usize,
             );
+        }
+        if plan.ignore_pipe_signals {
+            let mut ignore: libc::sigaction = std::mem::zeroed();
+            ignore.sa_sigaction = libc::SIG_IGN;
+            libc::sigaction(libc::SIGPIPE, &ignore, std::ptr::null_mut());
+            libc::sigaction(libc::SIGXFSZ, &ignore, std::ptr::null_mut());
         }
         let mut empty: libc::sigset_t = std::mem::zeroed();
         libc::sigemptyset(&mut empty);

@@ -1,16 +1,19 @@
-//! Children start with an empty signal mask and default dispositions, whatever the
-//! spawning thread had blocked and whatever the daemon ignores (SIGPIPE).
-//!
-//! This deliberately differs from supervisord 4.3: its children inherit CPython's
-//! ignored SIGPIPE and SIGXFSZ. Observed with a real supervisord 4.3.0 running
-//! `command=cat /proc/self/status`: `SigIgn: 0000000001001000`.
+//! Children start with an empty signal mask, whatever the spawning thread had blocked, and
+//! with supervisord 4.3's dispositions: SIGPIPE and SIGXFSZ ignored (CPython's, inherited
+//! across `execve`), everything else default — not the daemon's handlers. Observed with a
+//! real supervisord 4.3.0 running `command=cat /proc/self/status`:
+//! `SigIgn: 0000000001001000`. `ChildSignals::Default` leaves nothing ignored.
 
 use nix::sys::signal::{SigSet, SigmaskHow, Signal, pthread_sigmask};
+use supervisor_io::ChildSignals;
+
+/// SigIgn of a child of supervisord 4.3.0: SIGPIPE (13) and SIGXFSZ (25).
+const SUPERVISORD_SIGIGN: &str = "0000000001001000";
 
 use crate::harness::{request, run, status_field};
 
 #[test]
-fn mask_empty_and_nothing_ignored() {
+fn mask_empty_and_pipe_signals_ignored_as_under_supervisord() {
     let own = std::fs::read_to_string("/proc/self/status").expect("status");
     let ignored = u64::from_str_radix(status_field(&own, "SigIgn"), 16).expect("hex");
     assert_ne!(
@@ -38,7 +41,13 @@ fn mask_empty_and_nothing_ignored() {
         "spawn restores the caller's mask"
     );
     assert_eq!(status_field(&done.stdout, "SigBlk"), "0000000000000000");
+    assert_eq!(status_field(&done.stdout, "SigIgn"), SUPERVISORD_SIGIGN);
+
+    let mut plain = request("cat", "cat /proc/self/status");
+    plain.signals = ChildSignals::Default;
+    let done = run(&plain);
     assert_eq!(status_field(&done.stdout, "SigIgn"), "0000000000000000");
+    assert_eq!(status_field(&done.stdout, "SigBlk"), "0000000000000000");
 }
 
 #[test]
@@ -48,7 +57,7 @@ fn daemon_handlers_and_ignores_do_not_reach_the_child() {
     let pipe = supervisor_io::SelfPipe::install().expect("install");
     let done = run(&request("cat", "cat /proc/self/status"));
     drop(pipe);
-    assert_eq!(status_field(&done.stdout, "SigIgn"), "0000000000000000");
+    assert_eq!(status_field(&done.stdout, "SigIgn"), SUPERVISORD_SIGIGN);
     assert_eq!(status_field(&done.stdout, "SigCgt"), "0000000000000000");
     assert_eq!(status_field(&done.stdout, "SigBlk"), "0000000000000000");
 }

@@ -12,7 +12,7 @@ use crate::command::{self, CommandError};
 use crate::errno::python_os_error;
 use crate::kill::{KillError, KillTarget, kill};
 use crate::poll::Watched;
-use crate::spawn::{Prepared, SpawnRequest, Stderr, Stdin, prepare};
+use crate::spawn::{ChildSignals, Prepared, SpawnRequest, Stderr, Stdin, prepare};
 use crate::sys;
 
 impl Daemon {
@@ -280,6 +280,7 @@ impl Daemon {
             } else {
                 Stderr::Pipe
             },
+            signals: ChildSignals::AsSupervisord,
         };
         let prepared = prepare(&request);
         drop(request);
