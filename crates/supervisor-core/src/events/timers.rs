@@ -6,7 +6,7 @@ use crate::spec::GroupKind;
 use crate::supervisor::{Now, Supervisor};
 use crate::transition::later;
 use crate::vocab::{LogLevel, ProcessStateCode};
-use eventproto::{EventType, Payload, TickPeriod};
+use eventproto::{EventType, ListenerState, Payload, TickPeriod};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Wall time as a signed offset from the epoch, in seconds and nanoseconds.
@@ -108,7 +108,9 @@ impl Supervisor {
     }
 
     /// Whether every pool delivered what it holds — or cannot deliver anything any more
-    /// (no member RUNNING or STARTING).
+    /// (no member RUNNING or STARTING whose listener could still take an event: one in
+    /// the UNKNOWN state never gets another until it is respawned, which a shutdown
+    /// does not do).
     pub(crate) fn events_drained(&self) -> bool {
         self.events.pools.iter().all(|pool| {
             let Some(g) = self.group_index(&pool.name) else {
@@ -119,7 +121,11 @@ impl Supervisor {
                 matches!(
                     self.processes[id.index()].code(),
                     ProcessStateCode::Running | ProcessStateCode::Starting
-                )
+                ) && self
+                    .events
+                    .listeners
+                    .get(id)
+                    .is_none_or(|l| l.parser.state() != ListenerState::Unknown)
             });
             let in_flight = members.iter().any(|id| {
                 self.events

@@ -134,3 +134,32 @@ fn stopping_event_reaches_a_lone_listener_group() {
     answer_all(&mut sim);
     assert!(sim.kills.iter().any(|(n, ..)| n == "listen"));
 }
+
+/// A pool whose only listener went UNKNOWN (it broke the protocol) can deliver nothing
+/// until a respawn, which a shutdown never makes: the drain does not wait for it, so
+/// supervisord exits at once as 4.3 does, the buffered events counted as discarded.
+#[test]
+fn a_pool_whose_listener_is_unknown_is_not_waited_for() {
+    let mut sim = setup(10);
+    sim.say("listen", b"garbage that is no RESULT\n");
+    assert!(
+        sim.messages()
+            .iter()
+            .any(|m| m.contains("BUSY -> UNKNOWN") || m.contains("-> UNKNOWN")),
+        "{:?}",
+        sim.messages()
+    );
+    sim.request(Request::Shutdown);
+    assert!(
+        sim.kills.iter().any(|(n, ..)| n == "listen"),
+        "stopped without waiting: {:?}",
+        sim.kills
+    );
+    assert_eq!(sim.exit, Some(0));
+    assert!(!sim.has_log(
+        LogLevel::Warn,
+        "events still buffered after 10 s (shutdown_drain_timeout), stopping event listeners"
+    ));
+    let c = sim.core.event_counts();
+    assert_eq!(c.accepted, c.processed + c.discarded, "{c:?}");
+}
