@@ -335,3 +335,46 @@ fn a_program_starts_with_supervisord_4_3_signal_state() {
     daemon.signal(Signal::SIGTERM);
     assert_eq!(daemon.wait_exit(), Some(0));
 }
+
+/// 4.3's DEBG lines when a process's pipes are closed (`POutputDispatcher.close`): at the
+/// reap, for every pipe still open — even one a grandchild keeps open — before the
+/// `stopped:` line; and a listener's stdout is a `PEventListenerDispatcher`.
+#[test]
+fn pipes_closed_at_exit_are_logged_at_debug_as_4_3_does() {
+    let dir = tempdir();
+    let grandchild = dir.path().join("grandchild.pid");
+    let programs = format!(
+        "loglevel=debug\nevent_drain_secs=0\n\
+         [program:parent]\ncommand=sh -c 'sleep 1000 & echo $! > {}; exec sleep 1000'\n\
+         startsecs=0\n\
+         [eventlistener:lis]\ncommand=sh -c 'echo READY; exec sleep 1000'\n\
+         events=PROCESS_STATE\nstartsecs=0\n",
+        grandchild.display()
+    );
+    let conf = write(dir.path(), "s.conf", &config_text(dir.path(), &programs));
+    let log = dir.path().join("supervisord.log");
+    let mut daemon = Running::start(dir.path(), &conf, &log, &[]);
+    daemon.wait_log("success: parent entered RUNNING state");
+    daemon.wait_log("success: lis entered RUNNING state");
+    daemon.signal(Signal::SIGTERM);
+    assert_eq!(daemon.wait_exit(), Some(0));
+    let text = read(&log);
+    let at = |needle: &str| {
+        text.find(needle)
+            .unwrap_or_else(|| panic!("{needle:?} not in {text}"))
+    };
+    let stopped = at("stopped: parent");
+    for channel in ["stdout", "stderr"] {
+        let line = at(&format!("with name parent in state STOPPING> ({channel})>"));
+        assert!(line < stopped, "{channel} closed before stopped:\n{text}");
+    }
+    assert!(
+        text.contains("stopped monitoring <POutputDispatcher at "),
+        "{text}"
+    );
+    at("stopped monitoring <PEventListenerDispatcher at ");
+    // the grandchild `sleep 1000 &` outlives its parent (as in 4.3 without stopasgroup)
+    if let Ok(pid) = read(&grandchild).trim().parse::<i32>() {
+        let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), Signal::SIGKILL);
+    }
+}

@@ -313,6 +313,7 @@ impl Daemon {
         };
         let fd = pipe.watched.as_fd().as_raw_fd();
         drop(pipe);
+        let listener = p.live.as_ref().is_some_and(|l| l.listener);
         self.output_closed(id, channel);
         let Some(p) = self.table.get_mut(id) else {
             return;
@@ -326,7 +327,12 @@ impl Daemon {
         self.log.log(
             LogLevel::Debug,
             &format!(
-                "fd {fd} closed, stopped monitoring <POutputDispatcher at {} for <Subprocess at {addr} with name {name} in state {state}> ({})>",
+                "fd {fd} closed, stopped monitoring <{} at {} for <Subprocess at {addr} with name {name} in state {state}> ({})>",
+                if listener && channel == Channel::Stdout {
+                    "PEventListenerDispatcher"
+                } else {
+                    "POutputDispatcher"
+                },
                 addr + 1 + channel as usize,
                 channel.name()
             ),
@@ -467,15 +473,10 @@ impl Daemon {
                     }
                 }
             }
+            // 4.3's finish closes every dispatcher, with its DEBG line, even one whose
+            // pipe a grandchild still holds open.
             for channel in [Channel::Stdout, Channel::Stderr] {
-                let open = self
-                    .table
-                    .get_mut(id)
-                    .and_then(|p| p.live.as_mut())
-                    .is_some_and(|l| l.pipe_mut(channel).is_some());
-                if open {
-                    self.output_closed(id, channel);
-                }
+                self.pipe_closed(id, channel);
             }
             self.close_logs(id);
             socket_of = self.close_process(id);
