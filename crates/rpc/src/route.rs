@@ -72,7 +72,9 @@ pub fn route(request: &Request) -> Route {
         };
     }
     let post = request.method.eq_ignore_ascii_case("POST");
-    let page = request.path().trim_start_matches('/');
+    // 4.3's deferring handler matches the %-decoded path (`/index%2Ehtml` is the page).
+    let decoded = percent_decode(request.path());
+    let page = decoded.trim_start_matches('/');
     if get || post {
         match page {
             "" | "index.html" => return Route::Page(Page::Status),
@@ -172,6 +174,16 @@ mod tests {
             }
         );
         assert_eq!(route(&req("PUT", "/index.html")), Route::Error(400));
+        // 4.3.0 serves the pages under their %-encoded names too
+        assert_eq!(
+            route(&req("GET", "/index%2Ehtml")),
+            Route::Page(Page::Status)
+        );
+        assert_eq!(
+            route(&req("GET", "/tail%2ehtml?processname=x")),
+            Route::Page(Page::Tail)
+        );
+        assert_eq!(route(&req("GET", "/ok%2Ehtml")), Route::Ok);
         assert_eq!(
             route(&req("GET", "/stylesheets/supervisor.css?v=1")),
             Route::Static {
