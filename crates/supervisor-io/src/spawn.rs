@@ -169,15 +169,13 @@ pub enum SpawnError {
 
 /// Spawn `request`'s command. See the module doc for the exact sequence.
 pub fn spawn(request: &SpawnRequest<'_>) -> Result<Spawned, SpawnError> {
-    let prepared = prepare(request)?;
-    let pid = sys::fork_exec(&prepared.plan());
-    prepared.finish(pid)
+    prepare(request)?.fork()
 }
 
 /// Spawn every prepared child; the results in the same order.
 ///
 /// The same children [`spawn`] would make one after the other, forked from up to
-/// [`sys::SPAWN_THREADS`] threads at once when there are several and the machine has
+/// `SPAWN_THREADS` (4) threads at once when there are several and the machine has
 /// more than one CPU: each vfork-style `clone` suspends only its own thread until that
 /// child's `execve`, so one child's exec no longer waits for the previous one's (200
 /// programs at start-up: ~100 ms one by one on two cores). The threads exist only
@@ -347,6 +345,15 @@ impl Prepared {
             fd_limit: self.fd_limit,
             ignore_pipe_signals: self.signals == ChildSignals::AsSupervisord,
         }
+    }
+
+    /// Fork this one child, as one of a [`spawn_all`] batch would be (with a reserved
+    /// descriptor triple, so the child copies no descriptor table).
+    pub fn fork(self) -> Result<Spawned, SpawnError> {
+        let pid = sys::fork_exec_all(&[self.plan()])
+            .pop()
+            .unwrap_or(Err(Errno::EAGAIN));
+        self.finish(pid)
     }
 
     /// The fork's outcome; the child ends of the pipes are closed here either way.

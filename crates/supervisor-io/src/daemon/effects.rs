@@ -64,12 +64,11 @@ impl Daemon {
             }
             return;
         }
-        let mut chunk: Vec<Result<ReadySpawn, Box<Input>>> = Vec::new();
+        let mut chunk: Vec<Result<(ReadySpawn, Prepared), Box<Input>>> = Vec::new();
         for id in run {
             let ready = self.prepare_spawn(id);
-            let crowded = ready.as_ref().is_ok_and(|r| {
-                let fd = r.prepared.as_ref().map_or(0, Prepared::highest_fd);
-                !room_for_extra(fd.saturating_add(3), r.waiting)
+            let crowded = ready.as_ref().is_ok_and(|(r, prepared)| {
+                !room_for_extra(prepared.highest_fd().saturating_add(3), r.waiting)
             });
             chunk.push(ready);
             if crowded || chunk.len() >= SPAWN_CHUNK {
@@ -81,24 +80,33 @@ impl Daemon {
     }
 
     /// Fork the prepared spawns of `chunk` at once, then feed every outcome in order.
-    fn fork_chunk(&mut self, mut chunk: Vec<Result<ReadySpawn, Box<Input>>>) {
+    fn fork_chunk(&mut self, chunk: Vec<Result<(ReadySpawn, Prepared), Box<Input>>>) {
         let mut forks = Vec::new();
-        for ready in chunk.iter_mut().filter_map(|o| o.as_mut().ok()) {
-            forks.extend(ready.prepared.take());
-        }
+        let chunk: Vec<Result<ReadySpawn, Box<Input>>> = chunk
+            .into_iter()
+            .map(|outcome| {
+                outcome.map(|(ready, prepared)| {
+                    forks.push(prepared);
+                    ready
+                })
+            })
+            .collect();
+        // one result per fork, in order
         let mut results = crate::spawn::spawn_all(forks).into_iter();
         // Every child is watched before the core hears of the first one.
         let inputs: Vec<Input> = chunk
             .into_iter()
             .map(|outcome| match outcome {
-                Ok(ready) => {
-                    let result = results.next().unwrap_or_else(|| {
-                        Err(crate::spawn::SpawnError::TooManyProcesses {
+                // spawn_all answers every fork; a missing answer is a fork not made
+                Ok(ready) => match results.next() {
+                    Some(result) => self.finish_spawn(ready, result),
+                    None => self.spawn_failed(
+                        ready,
+                        crate::spawn::SpawnError::TooManyProcesses {
                             name: String::new(),
-                        })
-                    });
-                    self.finish_spawn(ready, result)
-                }
+                        },
+                    ),
+                },
                 Err(failed) => *failed,
             })
             .collect();
@@ -196,19 +204,8 @@ impl Daemon {
     /// `Subprocess.spawn`: resolve, open the logs, fork; `Spawned` or `SpawnFailed`.
     fn spawn_process(&mut self, id: ProcessId) -> Input {
         match self.prepare_spawn(id) {
-            Ok(mut ready) => {
-                let result = match ready.prepared.take() {
-                    Some(prepared) => crate::spawn::spawn_all(vec![prepared])
-                        .pop()
-                        .unwrap_or_else(|| {
-                            Err(crate::spawn::SpawnError::TooManyProcesses {
-                                name: String::new(),
-                            })
-                        }),
-                    None => Err(crate::spawn::SpawnError::TooManyProcesses {
-                        name: String::new(),
-                    }),
-                };
+            Ok((ready, prepared)) => {
+                let result = prepared.fork();
                 self.finish_spawn(ready, result)
             }
             Err(failed) => *failed,
@@ -217,7 +214,7 @@ impl Daemon {
 
     /// Everything of a spawn before the fork: the fcgi socket reference, the command,
     /// the logs, the pipes. `Err` is the `SpawnFailed` to feed.
-    fn prepare_spawn(&mut self, id: ProcessId) -> Result<ReadySpawn, Box<Input>> {
+    fn prepare_spawn(&mut self, id: ProcessId) -> Result<(ReadySpawn, Prepared), Box<Input>> {
         let failed = |error| Box::new(Input::SpawnFailed { process: id, error });
         // As `FastCGISubprocess.spawn`: the socket reference comes first and is given
         // back when the spawn fails.
@@ -290,13 +287,9 @@ impl Daemon {
             socket,
             listener,
             waiting,
-            prepared: None,
         };
         match prepared {
-            Ok(prepared) => Ok(ReadySpawn {
-                prepared: Some(prepared),
-                ..ready
-            }),
+            Ok(prepared) => Ok((ready, prepared)),
             Err(e) => Err(Box::new(self.spawn_failed(ready, e))),
         }
     }
@@ -417,18 +410,10 @@ impl Daemon {
     /// files at each spawn, in append mode). A failure is the spawn's error, with
     /// supervisord's text for failures while making dispatchers.
     fn open_logs(&mut self, id: ProcessId) -> Result<(), String> {
+        self.close_logs(id);
         let Some(p) = self.table.get_mut(id) else {
             return Ok(());
         };
-        for old in [p.stdout_log.take(), p.stderr_log.take()]
-            .into_iter()
-            .flatten()
-        {
-            let mut old = old;
-            if !old.flush(&mut self.log) {
-                self.lingering.push(old);
-            }
-        }
         let c = &p.config;
         for (channel, settings) in [(Channel::Stdout, &c.stdout), (Channel::Stderr, &c.stderr)] {
             if channel == Channel::Stderr && c.redirect_stderr {
@@ -514,8 +499,6 @@ struct ReadySpawn {
     listener: bool,
     /// Processes without a child when it was prepared (see [`room_for_extra`]).
     waiting: usize,
-    /// Taken by the fork.
-    prepared: Option<Prepared>,
 }
 
 /// A kill result as the core wants it: `None` for success and ESRCH (the exit will be

@@ -508,7 +508,7 @@ impl Daemon {
     /// next spawn opens the files again, and `clearProcessLogs` finds nothing open to
     /// clear, as in 4.3). Bytes a failing disk still holds stay with the lingering
     /// logs and their retries.
-    fn close_logs(&mut self, id: ProcessId) {
+    pub(super) fn close_logs(&mut self, id: ProcessId) {
         let Some(p) = self.table.get_mut(id) else {
             return;
         };
